@@ -1,0 +1,194 @@
+"""The archive's schema, created and upgraded by numbered migrations.
+
+A migration is applied once, in order, inside a transaction, and recorded in
+``schema_migrations``. Never edit a released migration: add the next one.
+docs/schema.md describes every table and column.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from datetime import datetime, timezone
+
+MIGRATIONS: list[tuple[int, str, str]] = [
+    (1, "initial schema", """
+CREATE TABLE sections (
+    slug TEXT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL CHECK (kind IN ('news', 'page'))
+);
+
+CREATE TABLE articles (
+    id INTEGER PRIMARY KEY,
+    canonical_url TEXT NOT NULL UNIQUE,
+    kind TEXT NOT NULL DEFAULT 'article' CHECK (kind IN ('article', 'page')),
+    section TEXT,
+    title TEXT NOT NULL,
+    summary TEXT,
+    body TEXT NOT NULL,
+    editor TEXT,
+    source TEXT,
+    author TEXT,
+    published TEXT,
+    images TEXT NOT NULL DEFAULT '[]',
+    attachments TEXT NOT NULL DEFAULT '[]',
+    extraction TEXT NOT NULL,
+    encoding TEXT,
+    body_hash TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    current_version INTEGER NOT NULL DEFAULT 1,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    last_changed TEXT NOT NULL,
+    removed_at TEXT
+);
+CREATE INDEX articles_body_hash ON articles(body_hash);
+CREATE INDEX articles_published ON articles(published);
+
+CREATE TABLE article_versions (
+    id INTEGER PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    version INTEGER NOT NULL,
+    url TEXT NOT NULL,
+    title TEXT NOT NULL,
+    summary TEXT,
+    body TEXT NOT NULL,
+    editor TEXT,
+    source TEXT,
+    author TEXT,
+    published TEXT,
+    images TEXT NOT NULL,
+    attachments TEXT NOT NULL,
+    extraction TEXT NOT NULL,
+    content_hash TEXT NOT NULL,
+    seen_at TEXT NOT NULL,
+    superseded_at TEXT,
+    run_id INTEGER REFERENCES crawl_runs(id),
+    UNIQUE (article_id, version)
+);
+
+CREATE TABLE article_urls (
+    url TEXT PRIMARY KEY,
+    article_id INTEGER NOT NULL REFERENCES articles(id),
+    section TEXT,
+    content_hash TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL
+);
+CREATE INDEX article_urls_article ON article_urls(article_id);
+
+CREATE TABLE listings (
+    url TEXT NOT NULL,
+    section TEXT NOT NULL,
+    list_url TEXT,
+    list_title TEXT,
+    list_date TEXT,
+    first_seen TEXT NOT NULL,
+    last_seen TEXT NOT NULL,
+    PRIMARY KEY (url, section)
+);
+
+CREATE TABLE blobs (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    compression TEXT NOT NULL,
+    data BLOB NOT NULL
+);
+
+CREATE TABLE captures (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    status INTEGER NOT NULL,
+    headers TEXT NOT NULL,
+    sha256 TEXT NOT NULL REFERENCES blobs(sha256),
+    first_fetched TEXT NOT NULL,
+    last_fetched TEXT NOT NULL,
+    version_id INTEGER REFERENCES article_versions(id),
+    run_id INTEGER REFERENCES crawl_runs(id),
+    UNIQUE (url, sha256)
+);
+
+CREATE TABLE failures (
+    id INTEGER PRIMARY KEY,
+    url TEXT NOT NULL,
+    reason TEXT NOT NULL,
+    detail TEXT,
+    section TEXT,
+    capture_id INTEGER REFERENCES captures(id),
+    first_failed TEXT NOT NULL,
+    last_failed TEXT NOT NULL,
+    times INTEGER NOT NULL DEFAULT 1,
+    last_run_id INTEGER REFERENCES crawl_runs(id),
+    resolved_at TEXT,
+    UNIQUE (url, reason)
+);
+
+CREATE TABLE crawl_runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT NOT NULL,
+    finished_at TEXT,
+    finish_reason TEXT,
+    spider TEXT,
+    settings TEXT NOT NULL DEFAULT '{}',
+    pages_fetched INTEGER NOT NULL DEFAULT 0,
+    articles_new INTEGER NOT NULL DEFAULT 0,
+    articles_changed INTEGER NOT NULL DEFAULT 0,
+    articles_unchanged INTEGER NOT NULL DEFAULT 0,
+    duplicates INTEGER NOT NULL DEFAULT 0,
+    failures INTEGER NOT NULL DEFAULT 0
+);
+
+-- every section an article appeared under: its list entries and its own URL
+CREATE VIEW article_sections AS
+    SELECT DISTINCT u.article_id, l.section
+    FROM article_urls u JOIN listings l ON l.url = u.url
+    UNION
+    SELECT DISTINCT u.article_id, u.section
+    FROM article_urls u WHERE u.section IS NOT NULL;
+"""),
+]
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def current_version(conn: sqlite3.Connection) -> int:
+    """The highest migration applied, 0 for an empty database."""
+    exists = conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'"
+    ).fetchone()
+    if not exists:
+        return 0
+    return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
+
+
+def migrate(conn: sqlite3.Connection) -> list[int]:
+    """Apply the migrations not yet applied; return their numbers.
+
+    :param conn: an open connection (its pending transaction is committed first).
+    """
+    conn.commit()
+    conn.execute(
+        "CREATE TABLE IF NOT EXISTS schema_migrations ("
+        "version INTEGER PRIMARY KEY, description TEXT NOT NULL, applied_at TEXT NOT NULL)"
+    )
+    conn.commit()
+    done = current_version(conn)
+    applied = []
+    for version, description, sql in MIGRATIONS:
+        if version <= done:
+            continue
+        # The DDL and its record commit together, or not at all.
+        try:
+            conn.executescript(f"BEGIN;\n{sql}")
+            conn.execute(
+                "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
+                (version, description, _now()),
+            )
+            conn.commit()
+        except BaseException:
+            conn.rollback()
+            raise
+        applied.append(version)
+    return applied

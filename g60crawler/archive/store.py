@@ -1,0 +1,310 @@
+"""The archive as a library: articles (deduplicated, versioned), captures, failures, runs.
+
+All SQL here is parameterised. Writes are not committed one by one: the
+caller commits in batches (:meth:`Archive.commit`), so a killed crawl loses
+at most its last uncommitted batch, and SQLite's journal keeps the file whole.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sqlite3
+import zlib
+from datetime import datetime, timezone
+from pathlib import Path
+
+import sqlite_utils
+
+from .. import normalize, portal
+from ..items import ArticleItem, Capture, FailureItem, ListEntry
+from .schema import migrate
+
+#: The fields whose change makes a new version of an article.
+VERSIONED_FIELDS = ("title", "summary", "body", "editor", "source", "author", "published",
+                    "images", "attachments")
+
+
+class ArchiveError(Exception):
+    """A problem with the archive file the user can act on (wrong path, not an archive)."""
+
+
+def utc_now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
+
+
+def content_hash(item: ArticleItem) -> str:
+    """Hash of the versioned fields: equal content, equal hash."""
+    content = {name: getattr(item, name) for name in VERSIONED_FIELDS}
+    return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
+
+
+class Archive:
+    """A SQLite archive of the portal.
+
+    :param db: a sqlite-utils Database whose schema is migrated.
+    """
+
+    def __init__(self, db: sqlite_utils.Database) -> None:
+        self.db = db
+        self.conn: sqlite3.Connection = db.conn
+
+    # ------------------------------------------------------------ opening
+
+    @classmethod
+    def open(cls, path: str | os.PathLike, create: bool = True) -> Archive:
+        """Open (and create or upgrade) an archive file.
+
+        :param path: the database file, or ``:memory:``.
+        :param create: False to refuse a path that does not exist yet.
+        """
+        path = str(path)
+        if path != ":memory:":
+            p = Path(path)
+            if p.is_dir():
+                raise ArchiveError(f"{path} is a directory, not an archive file")
+            if not p.exists():
+                if not create:
+                    raise ArchiveError(f"no archive at {path}")
+                try:
+                    p.parent.mkdir(parents=True, exist_ok=True)
+                except OSError as exc:
+                    raise ArchiveError(f"cannot create {p.parent}: {exc.strerror}") from exc
+        try:
+            conn = sqlite3.connect(path, timeout=30)
+            conn.execute("PRAGMA schema_version").fetchone()
+            if path != ":memory:":
+                conn.execute("PRAGMA journal_mode = WAL")
+            conn.execute("PRAGMA synchronous = NORMAL")
+            conn.execute("PRAGMA foreign_keys = ON")
+            migrate(conn)
+        except sqlite3.DatabaseError as exc:
+            raise ArchiveError(f"{path} is not a usable archive: {exc}") from exc
+        archive = cls(sqlite_utils.Database(conn))
+        archive._seed_sections()
+        return archive
+
+    def _seed_sections(self) -> None:
+        self.conn.executemany(
+            "INSERT INTO sections (slug, name, kind) VALUES (?, ?, ?) "
+            "ON CONFLICT(slug) DO UPDATE SET name = excluded.name, kind = excluded.kind",
+            [(s.slug, s.name, s.kind) for s in portal.SECTIONS],
+        )
+        self.conn.commit()
+
+    def commit(self) -> None:
+        self.conn.commit()
+
+    def close(self) -> None:
+        self.conn.commit()
+        self.conn.close()
+
+    # ------------------------------------------------------------ runs
+
+    def start_run(self, spider: str, settings: dict) -> int:
+        """Record the start of a crawl; returns its run id (committed at once)."""
+        cur = self.conn.execute(
+            "INSERT INTO crawl_runs (started_at, spider, settings) VALUES (?, ?, ?)",
+            (utc_now(), spider, json.dumps(settings, ensure_ascii=False, sort_keys=True)),
+        )
+        self.conn.commit()
+        return cur.lastrowid
+
+    def finish_run(self, run_id: int, reason: str, counts: dict[str, int]) -> None:
+        """Record the end of a crawl with its counts."""
+        columns = ("pages_fetched", "articles_new", "articles_changed", "articles_unchanged",
+                   "duplicates", "failures")
+        values = [int(counts.get(c, 0)) for c in columns]
+        self.conn.execute(
+            "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, pages_fetched = ?, "
+            "articles_new = ?, articles_changed = ?, articles_unchanged = ?, duplicates = ?, "
+            "failures = ? WHERE id = ?",
+            (utc_now(), reason, *values, run_id),
+        )
+        self.conn.commit()
+
+    # ------------------------------------------------------------ captures
+
+    def store_capture(self, capture: Capture, run_id: int | None, version_id: int | None = None) -> int:
+        """Keep a fetched response: its bytes once per content, a row per (URL, content)."""
+        digest = hashlib.sha256(capture.body).hexdigest()
+        self.conn.execute(
+            "INSERT OR IGNORE INTO blobs (sha256, size, compression, data) VALUES (?, ?, 'zlib', ?)",
+            (digest, len(capture.body), zlib.compress(capture.body, 6)),
+        )
+        url = normalize.canonical_url(capture.url)
+        self.conn.execute(
+            "INSERT INTO captures (url, status, headers, sha256, first_fetched, last_fetched, "
+            "version_id, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(url, sha256) DO UPDATE SET last_fetched = excluded.last_fetched, "
+            "version_id = COALESCE(captures.version_id, excluded.version_id)",
+            (url, capture.status, json.dumps(capture.headers, ensure_ascii=False), digest,
+             capture.fetched_at, capture.fetched_at, version_id, run_id),
+        )
+        return self.conn.execute(
+            "SELECT id FROM captures WHERE url = ? AND sha256 = ?", (url, digest)
+        ).fetchone()[0]
+
+    def capture_body(self, capture_id: int) -> bytes:
+        """The raw bytes of a stored capture."""
+        row = self.conn.execute(
+            "SELECT b.data, b.compression FROM captures c JOIN blobs b ON b.sha256 = c.sha256 "
+            "WHERE c.id = ?", (capture_id,)
+        ).fetchone()
+        if row is None:
+            raise KeyError(capture_id)
+        data, compression = row
+        return zlib.decompress(data) if compression == "zlib" else data
+
+    # ------------------------------------------------------------ listings, failures
+
+    def record_listing(self, entry: ListEntry) -> None:
+        """Remember that a section's list page showed this entry."""
+        now = utc_now()
+        self.conn.execute(
+            "INSERT INTO listings (url, section, list_url, list_title, list_date, first_seen, last_seen) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url, section) DO UPDATE SET "
+            "list_url = excluded.list_url, list_title = excluded.list_title, "
+            "list_date = excluded.list_date, last_seen = excluded.last_seen",
+            (normalize.canonical_url(entry.url), entry.section, entry.list_url, entry.title,
+             entry.date, now, now),
+        )
+
+    def record_failure(self, failure: FailureItem, run_id: int | None) -> int:
+        """Record a page that could not be fetched or extracted, with its capture."""
+        capture_id = None
+        for capture in failure.captures:
+            capture_id = self.store_capture(capture, run_id)
+        now = utc_now()
+        url = normalize.canonical_url(failure.url)
+        self.conn.execute(
+            "INSERT INTO failures (url, reason, detail, section, capture_id, first_failed, "
+            "last_failed, last_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(url, reason) DO UPDATE SET detail = excluded.detail, "
+            "capture_id = COALESCE(excluded.capture_id, failures.capture_id), "
+            "last_failed = excluded.last_failed, times = failures.times + 1, "
+            "last_run_id = excluded.last_run_id, resolved_at = NULL",
+            (url, failure.reason, failure.detail, failure.section, capture_id, now, now, run_id),
+        )
+        return self.conn.execute(
+            "SELECT id FROM failures WHERE url = ? AND reason = ?", (url, failure.reason)
+        ).fetchone()[0]
+
+    # ------------------------------------------------------------ articles
+
+    def record_article(self, item: ArticleItem, run_id: int | None) -> str:
+        """Store an article; returns ``new``, ``changed``, ``unchanged`` or ``duplicate``.
+
+        The same article under another URL (same canonical URL, a redirect, or
+        the same body) is one article with one more URL; a change of content
+        at a URL already known makes a new version, the old one is kept.
+        """
+        now = utc_now()
+        chash = content_hash(item)
+        bhash = normalize.body_hash(item.body)
+        urls = _unique([item.canonical_url] + [normalize.canonical_url(u) for u in [item.url, *item.aliases]])
+        placeholders = ",".join("?" * len(urls))
+        row = self.conn.execute(
+            f"SELECT article_id, url, content_hash FROM article_urls WHERE url IN ({placeholders}) "
+            "ORDER BY url = ? DESC LIMIT 1",
+            (*urls, item.canonical_url),
+        ).fetchone()
+        if row is not None:
+            article_id, _url, url_hash = row
+            outcome = "unchanged"
+            current = self.conn.execute(
+                "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()[0]
+            if url_hash != chash and current != chash:
+                self._new_version(article_id, item, chash, bhash, run_id, now)
+                outcome = "changed"
+        else:
+            dup = self.conn.execute(
+                "SELECT id FROM articles WHERE body_hash = ? AND kind = ? ORDER BY id LIMIT 1",
+                (bhash, item.kind),
+            ).fetchone()
+            if dup is not None:
+                article_id, outcome = dup[0], "duplicate"
+            else:
+                article_id, outcome = self._insert_article(item, chash, bhash, run_id, now), "new"
+        self.conn.execute(
+            "UPDATE articles SET last_seen = ?, removed_at = NULL WHERE id = ?", (now, article_id)
+        )
+        for url in urls:
+            self.conn.execute(
+                "INSERT INTO article_urls (url, article_id, section, content_hash, first_seen, last_seen) "
+                "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
+                "content_hash = excluded.content_hash, last_seen = excluded.last_seen",
+                (url, article_id, item.section, chash, now, now),
+            )
+        version_id = self.conn.execute(
+            "SELECT v.id FROM article_versions v JOIN articles a ON a.id = v.article_id "
+            "AND v.version = a.current_version WHERE a.id = ?", (article_id,)
+        ).fetchone()[0]
+        for capture in item.captures:
+            self.store_capture(capture, run_id, version_id)
+        self.conn.execute(
+            f"UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL AND url IN ({placeholders})",
+            (now, *urls),
+        )
+        return outcome
+
+    def _insert_article(self, item: ArticleItem, chash: str, bhash: str, run_id, now: str) -> int:
+        cur = self.conn.execute(
+            "INSERT INTO articles (canonical_url, kind, section, title, summary, body, editor, source, "
+            "author, published, images, attachments, extraction, encoding, body_hash, content_hash, "
+            "current_version, first_seen, last_seen, last_changed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            (item.canonical_url, item.kind, item.section, item.title, item.summary, item.body,
+             item.editor, item.source, item.author, item.published, _json(item.images),
+             _json(item.attachments), item.extraction, item.encoding, bhash, chash, now, now, now),
+        )
+        self._insert_version(cur.lastrowid, 1, item, chash, run_id, now)
+        return cur.lastrowid
+
+    def _insert_version(self, article_id: int, version: int, item: ArticleItem, chash: str,
+                        run_id, now: str) -> None:
+        self.conn.execute(
+            "INSERT INTO article_versions (article_id, version, url, title, summary, body, editor, "
+            "source, author, published, images, attachments, extraction, content_hash, seen_at, run_id) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            (article_id, version, item.canonical_url, item.title, item.summary, item.body, item.editor,
+             item.source, item.author, item.published, _json(item.images), _json(item.attachments),
+             item.extraction, chash, now, run_id),
+        )
+
+    def _new_version(self, article_id: int, item: ArticleItem, chash: str, bhash: str, run_id,
+                     now: str) -> None:
+        (version,) = self.conn.execute(
+            "SELECT current_version FROM articles WHERE id = ?", (article_id,)
+        ).fetchone()
+        self.conn.execute(
+            "UPDATE article_versions SET superseded_at = ? WHERE article_id = ? AND version = ?",
+            (now, article_id, version),
+        )
+        self._insert_version(article_id, version + 1, item, chash, run_id, now)
+        self.conn.execute(
+            "UPDATE articles SET title = ?, summary = ?, body = ?, editor = ?, source = ?, author = ?, "
+            "published = ?, images = ?, attachments = ?, extraction = ?, encoding = ?, body_hash = ?, "
+            "content_hash = ?, current_version = ?, last_changed = ? WHERE id = ?",
+            (item.title, item.summary, item.body, item.editor, item.source, item.author,
+             item.published, _json(item.images), _json(item.attachments), item.extraction,
+             item.encoding, bhash, chash, version + 1, now, article_id),
+        )
+
+    # ------------------------------------------------------------ reading
+
+    def counts(self) -> dict[str, int]:
+        """Row counts of the main tables (for tests, reports and `runs`)."""
+        tables = ("articles", "article_versions", "article_urls", "listings", "captures", "blobs",
+                  "failures", "crawl_runs")
+        return {t: self.conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0] for t in tables}
+
+
+def _json(value) -> str:
+    return json.dumps(value, ensure_ascii=False)
+
+
+def _unique(values: list[str]) -> list[str]:
+    return list(dict.fromkeys(values))

@@ -1,0 +1,130 @@
+"""From raw extracted fields to a normalised article: the evidence is combined here.
+
+Pure functions, no Scrapy: the pipeline, `g60crawler extract` and the tests all
+build articles through :func:`build_article`.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from . import normalize, portal
+from .items import ArticleItem, FailureItem, RawArticle
+
+
+def join_pages(first: RawArticle, later: RawArticle) -> RawArticle:
+    """One article from its pages: paragraphs, images and attachments in order.
+
+    The page-1 fields stay; the editor (usually printed on the last page) is
+    taken from the later page when it has one.
+    """
+    first.paragraphs = first.paragraphs + later.paragraphs
+    first.images = first.images + later.images
+    first.attachments = first.attachments + [a for a in later.attachments if a not in first.attachments]
+    first.editor = later.editor or first.editor
+    first.captures = first.captures + later.captures
+    first.next_page = later.next_page
+    return first
+
+
+def _published(raw: RawArticle) -> str | None:
+    """Page date, else meta date, else list date, else the date in the URL."""
+    list_year = normalize.year_from_url(raw.url)
+    for _origin, text in raw.dates:
+        value = normalize.parse_published(text)
+        if value:
+            return value
+    if raw.list_entry and raw.list_entry.date:
+        value = normalize.parse_published(raw.list_entry.date, default_year=list_year)
+        if value:
+            return value
+    return normalize.date_from_url(raw.url)
+
+
+def _split_body(raw: RawArticle) -> tuple[list[str], str | None, str | None, str | None]:
+    """Body paragraphs without the 摘要 line, byline and editor line.
+
+    Returns (paragraphs, summary, author, editor) as found inside the body.
+    """
+    paragraphs = normalize.clean_paragraphs(raw.paragraphs)
+    summary = author = editor = None
+    for i, p in enumerate(paragraphs[:4]):
+        if normalize.is_summary_line(p):
+            summary = normalize.strip_summary_label(p)
+            del paragraphs[i]
+            break
+    for i, p in enumerate(paragraphs[:3]):
+        if normalize.is_byline(p):
+            author = normalize.parse_author(p)
+            del paragraphs[i]
+            break
+    while paragraphs:
+        name = normalize.parse_editor(paragraphs[-1])
+        if name:
+            editor = editor or name
+            paragraphs.pop()
+            continue
+        rest, name = normalize.split_trailing_editor(paragraphs[-1])
+        if name:
+            editor = editor or name
+            paragraphs[-1] = rest
+        break
+    return paragraphs, summary, author, editor
+
+
+def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
+    """Normalise a raw article; a page with no title or no body is a failure.
+
+    :param raw: what the extractor found, with the crawl's context (list entry).
+    """
+    paragraphs, body_summary, body_author, body_editor = _split_body(raw)
+    title = normalize.strip_title_suffix(raw.title) or normalize.strip_title_suffix(raw.title_tag)
+    if not title and raw.list_entry:
+        title = normalize.clean_text(raw.list_entry.title) or None
+    body = "\n\n".join(paragraphs) if paragraphs else None
+    section = raw.section or portal.section_of_path(_path(raw.url))
+    if not body or not title:
+        return FailureItem(
+            url=raw.url,
+            reason="no body" if not body else "no title",
+            detail=f"extraction={raw.extraction}",
+            section=section,
+            captures=raw.captures,
+        )
+    editor = normalize.parse_editor(raw.editor) or _loose_editor(raw.editor) or body_editor
+    summary = normalize.strip_summary_label(raw.summary) if raw.summary else body_summary
+    return ArticleItem(
+        url=raw.url,
+        canonical_url=normalize.canonical_url(raw.url),
+        section=section,
+        title=title,
+        summary=summary,
+        body=body,
+        editor=editor,
+        source=normalize.parse_source(raw.source),
+        author=normalize.parse_author(raw.author) or body_author,
+        published=_published(raw),
+        images=[{"url": i["url"], "caption": normalize.clean_text(i["caption"]) or None}
+                for i in raw.images],
+        attachments=[{"url": a["url"], "name": normalize.clean_text(a["name"])}
+                     for a in raw.attachments],
+        extraction=raw.extraction,
+        encoding=raw.encoding,
+        kind=raw.kind,
+        list_entry=raw.list_entry,
+        captures=raw.captures,
+        aliases=raw.aliases,
+    )
+
+
+def _loose_editor(text: str | None) -> str | None:
+    """An editor label somewhere inside a longer line (``分享到 …… 责任编辑：X``)."""
+    if not text:
+        return None
+    m = re.search(r"(?:责任编辑|责编)\s*[:：]\s*([^\s】\]）)]+)", normalize.clean_text(text))
+    return m.group(1) if m else None
+
+
+def _path(url: str) -> str:
+    return urlsplit(url).path

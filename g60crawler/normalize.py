@@ -1,0 +1,267 @@
+"""Pure normalisation functions: text, labels, dates and URLs.
+
+Every function here takes plain values and returns plain values (no Scrapy,
+no I/O), so each is tested with a table of cases in tests/test_normalize.py.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import html
+import re
+from datetime import date, datetime, timedelta, timezone
+from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from . import portal
+
+CST = timezone(timedelta(hours=8), "CST")
+
+# ---------------------------------------------------------------- text
+
+# U+3000 ideographic space, NBSP, the other Unicode spaces, tabs and newlines.
+_SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
+# Zero-width characters and the BOM carry no text.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+
+
+def clean_text(text: str | None) -> str:
+    """Unescape HTML entities, drop invisible characters, collapse whitespace.
+
+    :param text: raw text, possibly with ``&nbsp;``, U+3000 indents, newlines.
+    """
+    if not text:
+        return ""
+    text = html.unescape(text)
+    text = _INVISIBLE.sub("", text)
+    return _SPACES.sub(" ", text).strip()
+
+
+def clean_paragraphs(paragraphs: list[str]) -> list[str]:
+    """Clean each paragraph and drop the empty ones."""
+    cleaned = (clean_text(p) for p in paragraphs)
+    return [p for p in cleaned if p]
+
+
+def join_paragraphs(paragraphs: list[str]) -> str | None:
+    """Paragraphs joined by a blank line; None when there is no text."""
+    kept = clean_paragraphs(paragraphs)
+    return "\n\n".join(kept) if kept else None
+
+
+# ---------------------------------------------------------------- titles
+
+_SITE_NAMES = ("中国发展网", "中国发展网G60", "G60科创走廊")
+_SECTION_NAMES = tuple(s.name for s in portal.SECTIONS)
+_SUFFIX = re.compile(
+    r"\s*(?:[-_|—–]\s*(?:%s)\s*)+$"
+    % "|".join(re.escape(n) for n in sorted(_SITE_NAMES + _SECTION_NAMES, key=len, reverse=True))
+)
+
+
+def strip_title_suffix(title: str | None) -> str | None:
+    """The headline without site and section suffixes (``标题_G60资讯_中国发展网``)."""
+    title = clean_text(title)
+    if not title:
+        return None
+    stripped = _SUFFIX.sub("", title).strip()
+    return stripped or title
+
+
+# ---------------------------------------------------------------- labels
+
+_OPEN = r"[【\[（(〔]"
+_CLOSE = r"[】\]）)〕]"
+_COLON = r"\s*[:：]\s*"
+
+_SUMMARY_LABEL = re.compile(rf"^\s*(?:{_OPEN}\s*摘\s*要\s*{_CLOSE}\s*[:：]?\s*|摘\s*要{_COLON})")
+
+
+def is_summary_line(text: str) -> bool:
+    """True if the paragraph starts with a 摘要 label in any of its forms."""
+    return bool(_SUMMARY_LABEL.match(clean_text(text)))
+
+
+def strip_summary_label(text: str | None) -> str | None:
+    """The summary without its label (``摘要：``, ``摘要:``, ``【摘要】``); None if empty."""
+    text = clean_text(text)
+    text = _SUMMARY_LABEL.sub("", text, count=1).strip()
+    return text or None
+
+
+_EDITOR_WORD = r"(?:责任编辑|责编|编辑)"
+_NAME = r"([^\s】\]）)〕]{1,20}(?:\s[^\s】\]）)〕]{1,20})*)"
+# A whole editor line: 责任编辑：倪珺 / 【责编：张三】 / （责任编辑：X） / [责任编辑:X]
+_EDITOR_LINE = re.compile(rf"^{_OPEN}?\s*{_EDITOR_WORD}{_COLON}{_NAME}\s*{_CLOSE}?$")
+# An editor label ending a paragraph: ……出席发布会。（责任编辑：倪珺）
+_TRAILING_EDITOR = re.compile(rf"\s*{_OPEN}\s*{_EDITOR_WORD}{_COLON}{_NAME}\s*{_CLOSE}\s*$")
+
+
+def parse_editor(text: str | None) -> str | None:
+    """The editor's name from a label line in any form (``【责编：张三】`` -> ``张三``)."""
+    text = clean_text(text)
+    m = _EDITOR_LINE.match(text)
+    return m.group(1).strip() if m else None
+
+
+def split_trailing_editor(paragraph: str) -> tuple[str, str | None]:
+    """Split an editor label off the end of a paragraph: (rest, editor or None)."""
+    text = clean_text(paragraph)
+    m = _TRAILING_EDITOR.search(text)
+    if not m or m.start() == 0:
+        return text, None
+    return text[: m.start()].rstrip(), m.group(1).strip()
+
+
+_SOURCE_LABEL = re.compile(rf"^\s*{_OPEN}?\s*(?:来源|来自|稿源){_COLON}")
+_SOURCE_SUFFIX = re.compile(r"\s*[-_—–|]\s*中国发展网\s*$")
+
+
+def parse_source(text: str | None) -> str | None:
+    """The outlet name alone: no ``来源：`` label, no ``-中国发展网`` suffix."""
+    text = clean_text(text)
+    text = _SOURCE_LABEL.sub("", text, count=1)
+    text = re.sub(rf"{_CLOSE}\s*$", "", text).strip()
+    text = _SOURCE_SUFFIX.sub("", text).strip()
+    return text or None
+
+
+_AUTHOR = re.compile(rf"^\s*{_OPEN}?\s*(?:作者|撰稿|文){_COLON}?/?\s*{_NAME}\s*{_CLOSE}?\s*$")
+_BYLINE = re.compile(
+    r"^\s*(?:中国发展网|本网)?\s*(?:首席)?记者\s*[:：]?\s*"
+    r"([\u4e00-\u9fff·]{2,5}(?:[ 、，,][\u4e00-\u9fff·]{2,5})*)\s*$"
+)
+
+
+def parse_author(text: str | None) -> str | None:
+    """The author's name from ``作者：X``, ``文/X``, ``记者 X`` or ``本网记者 X``."""
+    text = clean_text(text)
+    if not text:
+        return None
+    m = _BYLINE.match(text)
+    if m:
+        return m.group(1)
+    m = _AUTHOR.match(text)
+    if m:
+        return m.group(1).strip()
+    return None
+
+
+def is_byline(text: str) -> bool:
+    """True for a paragraph that is only a reporter byline (``本网记者 王磊``)."""
+    return bool(_BYLINE.match(clean_text(text)))
+
+
+# ---------------------------------------------------------------- dates
+
+_DATE_TIME = re.compile(
+    r"(?<!\d)(?P<y>(?:19|20)\d\d)\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})(?!\d)\s*日?"
+    r"(?:\s*(?:T|\s)?\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?!\d)(?:\s*[:：分]\s*(?P<S>\d{1,2})(?!\d))?)?"
+)
+_MONTH_DAY = re.compile(r"(?<![\d-])(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})(?![\d-])\s*日?")
+_ISO_TZ = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)")
+
+
+def parse_published(text: str | None, default_year: int | None = None) -> str | None:
+    """A publish time as ISO 8601 in China Standard Time, or a bare date.
+
+    ``2023-06-06 10:20`` -> ``2023-06-06T10:20:00+08:00``; ``2023年06月06日`` ->
+    ``2023-06-06``; a time is never invented. Impossible dates give None.
+
+    :param text: text holding a date (a label around it is ignored).
+    :param default_year: year for a month-day date (``06-06`` on list pages).
+    """
+    text = clean_text(text)
+    if not text:
+        return None
+    iso = _ISO_TZ.search(text)
+    if iso:
+        try:
+            from dateutil import parser as dateparser
+
+            moment = dateparser.isoparse(iso.group(0).replace("Z", "+00:00"))
+            return moment.astimezone(CST).isoformat(timespec="seconds")
+        except (ValueError, OverflowError):
+            pass
+    m = _DATE_TIME.search(text)
+    if m:
+        y, mo, d = int(m["y"]), int(m["m"]), int(m["d"])
+        try:
+            if m["H"] is None:
+                return date(y, mo, d).isoformat()
+            moment = datetime(y, mo, d, int(m["H"]), int(m["M"]), int(m["S"] or 0), tzinfo=CST)
+            return moment.isoformat(timespec="seconds")
+        except ValueError:
+            return None
+    if default_year is not None:
+        m = _MONTH_DAY.search(text)
+        if m:
+            try:
+                return date(default_year, int(m["m"]), int(m["d"])).isoformat()
+            except ValueError:
+                return None
+    return None
+
+
+def date_from_url(url: str) -> str | None:
+    """The publish date in an article URL (``/g60zx/2023/0606/1.shtml`` -> ``2023-06-06``).
+
+    Older URLs carry only a month (``/2021/09/``): that is no date, so None.
+    """
+    m = portal.ARTICLE_PATH.match(urlsplit(url).path)
+    if not m or len(m["md"]) != 4:
+        return None
+    try:
+        return date(int(m["year"]), int(m["md"][:2]), int(m["md"][2:])).isoformat()
+    except ValueError:
+        return None
+
+
+def year_from_url(url: str) -> int | None:
+    """The year folder of an article URL, for month-day dates on list pages."""
+    m = portal.ARTICLE_PATH.match(urlsplit(url).path)
+    return int(m["year"]) if m else None
+
+
+# ---------------------------------------------------------------- URLs
+
+_TRACKING_PARAMS = frozenset(
+    {"spm", "from", "source", "share", "sharefrom", "isappinstalled", "scene", "clicktime",
+     "enterid", "wfr", "ref", "referer", "fbclid", "gclid", "timestamp", "t", "_"}
+)
+_INDEX_PAGE = re.compile(r"/index\.s?html?$")
+
+
+def canonical_url(url: str) -> str:
+    """The URL an article is keyed by in the archive.
+
+    Lower-case host, ``http`` scheme for the portal's host, no default port, no
+    fragment, no tracking parameters (``utm_*``, ``spm``, ``from`` ...), no
+    ``index.shtml``.
+    """
+    parts = urlsplit(url.strip())
+    scheme = (parts.scheme or "http").lower()
+    host = (parts.hostname or "").lower()
+    if host == portal.HOST:
+        scheme = portal.SCHEME
+    port = parts.port
+    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    path = parts.path or "/"
+    path = _INDEX_PAGE.sub("/", path)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if k.lower() not in _TRACKING_PARAMS and not k.lower().startswith("utm_")
+    ]
+    return urlunsplit((scheme, netloc, path, urlencode(query), ""))
+
+
+def first_page_url(url: str) -> str:
+    """The first page of a split article (``123_2.shtml`` -> ``123.shtml``)."""
+    return re.sub(r"_(\d+)(\.s?html)$", r"\2", url)
+
+
+def body_hash(body: str | None) -> str | None:
+    """Hash of a body with all whitespace removed: equal for the same text."""
+    if not body:
+        return None
+    return hashlib.sha256(re.sub(r"\s+", "", body).encode("utf-8")).hexdigest()

@@ -1,0 +1,1 @@
+"""Extraction: pure functions of (URL, bytes, headers), importable without Scrapy."""

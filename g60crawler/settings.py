@@ -1,0 +1,49 @@
+"""Scrapy settings: polite defaults for the live portal, and the archive's path.
+
+Project settings (all overridable with ``-s NAME=VALUE``):
+
+- ``G60_ARCHIVE``: the SQLite archive file (default ``archive/g60.sqlite``).
+- ``G60_REPLAY_DIR``: a mirror folder (``fixtures/site``) to crawl instead of
+  the network; politeness delays are then off (see G60Spider.update_settings).
+- ``G60_ARCHIVE_BATCH``: items per committed transaction.
+"""
+
+BOT_NAME = "g60crawler"
+SPIDER_MODULES = ["g60crawler.spiders"]
+NEWSPIDER_MODULE = "g60crawler.spiders"
+
+# Identify ourselves and be polite: robots.txt, one request at a time, ~1 request/s.
+USER_AGENT = "g60crawler/0.1 (+https://github.com/g60crawler/g60crawler; research archive of the G60 channel)"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 4
+CONCURRENT_REQUESTS_PER_DOMAIN = 1
+DOWNLOAD_DELAY = 1.0
+RANDOMIZE_DOWNLOAD_DELAY = True
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 1.0
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 10 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 2 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+
+DOWNLOADER_MIDDLEWARES = {
+    # answers from the mirror when G60_REPLAY_DIR is set; last before the downloader,
+    # so robots.txt, offsite, redirects and stats work exactly as in a live crawl
+    "g60crawler.replay.ReplayMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "g60crawler.pipelines.NormalizePipeline": 100,
+    "g60crawler.pipelines.ArchivePipeline": 800,
+}
+
+G60_ARCHIVE = "archive/g60.sqlite"
+G60_REPLAY_DIR = None
+G60_ARCHIVE_BATCH = 20
+
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"

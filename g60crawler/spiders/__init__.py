@@ -1,0 +1,1 @@
+"""Spiders: crawl policy only (what to fetch, in what order, when to stop)."""
