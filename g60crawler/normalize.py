@@ -125,7 +125,7 @@ def parse_source(text: str | None) -> str | None:
     return text or None
 
 
-_AUTHOR = re.compile(rf"^\s*{_OPEN}?\s*(?:作者|撰稿|文){_COLON}?/?\s*{_NAME}\s*{_CLOSE}?\s*$")
+_AUTHOR = re.compile(rf"^\s*{_OPEN}?\s*(?:(?:作者|撰稿){_COLON}|文\s*[/:：]\s*)?{_NAME}\s*{_CLOSE}?\s*$")
 _BYLINE = re.compile(
     r"^\s*(?:中国发展网|本网)?\s*(?:首席)?记者\s*[:：]?\s*"
     r"([\u4e00-\u9fff·]{2,5}(?:[ 、，,][\u4e00-\u9fff·]{2,5})*)\s*$"
@@ -133,7 +133,7 @@ _BYLINE = re.compile(
 
 
 def parse_author(text: str | None) -> str | None:
-    """The author's name from ``作者：X``, ``文/X``, ``记者 X`` or ``本网记者 X``."""
+    """The author's name from ``作者：X``, ``文/X``, ``记者 X``, ``本网记者 X`` or the bare name."""
     text = clean_text(text)
     if not text:
         return None

@@ -30,6 +30,8 @@ RETRY_ENABLED = True
 RETRY_TIMES = 3
 COOKIES_ENABLED = False
 TELNETCONSOLE_ENABLED = False
+# Scrapy 2.19 starts an HTTP server that runs code sent to it: not on a scheduled crawler.
+REMOTE_CONTROL_ENABLED = False
 
 DOWNLOADER_MIDDLEWARES = {
     # answers from the mirror when G60_REPLAY_DIR is set; last before the downloader,

@@ -109,7 +109,7 @@ def summary_outside_body(sel: Selector, container: Selector) -> str | None:
     for node in sel.css("p, div.summary, div.article-summary, div.abstract, div.zy"):
         if node.root is container.root or _is_inside(node.root, container.root):
             continue
-        if node.css("p, div"):
+        if node.xpath(".//p | .//div"):
             continue  # a wrapper: its own paragraphs are visited separately
         text = " ".join(node.css("::text").getall())
         if normalize.is_summary_line(text):

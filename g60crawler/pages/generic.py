@@ -12,7 +12,7 @@ import trafilatura
 from parsel import Selector
 
 from ..items import RawArticle
-from ..normalize import clean_text
+from ..normalize import clean_text, parse_published
 from .blocks import attachment_links
 
 GENERIC_NAME = "generic:trafilatura"
@@ -47,6 +47,8 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     m = _LABELLED_DATE.search(page_text)
     if m:
         raw.dates.append(("page", m.group(1)))
+    elif (shown := _date_element(sel)) is not None:
+        raw.dates.append(("page", shown))
     elif doc is not None and doc.date:
         raw.dates.append(("generic", doc.date))
     m = _LABELLED_SOURCE.search(page_text)
@@ -59,3 +61,17 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     if body:
         raw.attachments = attachment_links(body[0].root, url)
     return raw
+
+
+_DATE_ELEMENTS = ("time::attr(datetime)", "time", "[class*=date]", "[class*=time]", "[class*=meta]",
+                  "[class*=info]")
+
+
+def _date_element(sel: Selector) -> str | None:
+    """The text of the first date-like element that holds a date (``span.post-date``)."""
+    for css in _DATE_ELEMENTS:
+        for node in sel.css(css):
+            text = node.get() if css.endswith("::attr(datetime)") else " ".join(node.css("::text").getall())
+            if parse_published(text):
+                return clean_text(text)
+    return None
