@@ -47,7 +47,7 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     m = _LABELLED_DATE.search(page_text)
     if m:
         raw.dates.append(("page", m.group(1)))
-    elif (shown := _date_element(sel)) is not None:
+    elif (shown := _date_element(sel, raw.title)) is not None:
         raw.dates.append(("page", shown))
     elif doc is not None and doc.date:
         raw.dates.append(("generic", doc.date))
@@ -63,15 +63,26 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     return raw
 
 
-_DATE_ELEMENTS = ("time::attr(datetime)", "time", "[class*=date]", "[class*=time]", "[class*=meta]",
-                  "[class*=info]")
+_DATE_LIKE = ("*[self::time or contains(@class, 'date') or contains(@class, 'time') "
+              "or contains(@class, 'meta') or contains(@class, 'info')]")
 
 
-def _date_element(sel: Selector) -> str | None:
-    """The text of the first date-like element that holds a date (``span.post-date``)."""
-    for css in _DATE_ELEMENTS:
-        for node in sel.css(css):
-            text = node.get() if css.endswith("::attr(datetime)") else " ".join(node.css("::text").getall())
-            if parse_published(text):
-                return clean_text(text)
+def _date_element(sel: Selector, title: str | None) -> str | None:
+    """The first date-like element after the headline that holds a date (``span.post-date``).
+
+    Only elements after the headline count: sidebars before it list other
+    articles with their own dates.
+    """
+    start = sel
+    axis = "//"
+    wanted = clean_text(title)
+    if wanted:
+        for heading in sel.css("h1, h2, h3"):
+            if clean_text(" ".join(heading.css("::text").getall())) == wanted:
+                start, axis = heading, "following::"
+                break
+    for node in start.xpath(axis + _DATE_LIKE):
+        text = node.attrib.get("datetime") or " ".join(node.css("::text").getall())
+        if parse_published(text):
+            return clean_text(text)
     return None
