@@ -93,7 +93,8 @@ class ArchivePipeline:
             return
         self.archive.commit()
         pages = self.stats.get_value("downloader/response_count", 0) if self.stats else 0
-        self.archive.finish_run(self.run_id, reason, {"pages_fetched": pages, **self.counts})
+        stats = self.stats.get_stats() if self.stats else {}
+        self.archive.finish_run(self.run_id, reason, {"pages_fetched": pages, **self.counts}, stats)
         self.archive.close()
         self.archive = None
         logger.info("run %d finished (%s): %s", self.run_id, reason, self.counts)

@@ -135,7 +135,8 @@ CREATE TABLE crawl_runs (
     articles_changed INTEGER NOT NULL DEFAULT 0,
     articles_unchanged INTEGER NOT NULL DEFAULT 0,
     duplicates INTEGER NOT NULL DEFAULT 0,
-    failures INTEGER NOT NULL DEFAULT 0
+    failures INTEGER NOT NULL DEFAULT 0,
+    stats TEXT NOT NULL DEFAULT '{}'
 );
 
 -- every section an article appeared under: its list entries and its own URL

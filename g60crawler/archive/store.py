@@ -111,16 +111,16 @@ class Archive:
         self.conn.commit()
         return cur.lastrowid
 
-    def finish_run(self, run_id: int, reason: str, counts: dict[str, int]) -> None:
-        """Record the end of a crawl with its counts."""
+    def finish_run(self, run_id: int, reason: str, counts: dict[str, int], stats: dict | None = None) -> None:
+        """Record the end of a crawl with its counts and the crawler's stats."""
         columns = ("pages_fetched", "articles_new", "articles_changed", "articles_unchanged",
                    "duplicates", "failures")
         values = [int(counts.get(c, 0)) for c in columns]
         self.conn.execute(
             "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, pages_fetched = ?, "
             "articles_new = ?, articles_changed = ?, articles_unchanged = ?, duplicates = ?, "
-            "failures = ? WHERE id = ?",
-            (utc_now(), reason, *values, run_id),
+            "failures = ?, stats = ? WHERE id = ?",
+            (utc_now(), reason, *values, json.dumps(stats or {}, default=str, sort_keys=True), run_id),
         )
         self.conn.commit()
 
