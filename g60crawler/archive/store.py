@@ -212,13 +212,18 @@ class Archive:
         ).fetchone()
         if row is not None:
             article_id, _url, url_hash = row
-            outcome = "unchanged"
-            current = self.conn.execute(
-                "SELECT content_hash FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()[0]
-            if url_hash != chash and current != chash:
+            primary, current = self.conn.execute(
+                "SELECT canonical_url, content_hash FROM articles WHERE id = ?", (article_id,)
+            ).fetchone()
+            if primary != item.canonical_url and primary not in urls:
+                # another copy of an article archived under its first URL: only the
+                # first URL makes versions, so two copies cannot flip-flop
+                outcome = "duplicate"
+            elif url_hash != chash and current != chash:
                 self._new_version(article_id, item, chash, bhash, run_id, now)
                 outcome = "changed"
+            else:
+                outcome = "unchanged"
         else:
             dup = self.conn.execute(
                 "SELECT id FROM articles WHERE body_hash = ? AND kind = ? ORDER BY id LIMIT 1",

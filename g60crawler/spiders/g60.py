@@ -2,13 +2,17 @@
 
 from __future__ import annotations
 
+import sys
 from datetime import datetime, timezone
+from pathlib import Path
+from typing import NoReturn
 from urllib.parse import urlsplit
 
 import scrapy
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import normalize, portal
+from ..archive import Archive, ArchiveError
 from ..assemble import join_pages
 from ..items import Capture, FailureItem, ListEntry, RawArticle
 from ..pages.article import extract_raw
@@ -32,6 +36,28 @@ def parse_sections(value: str | None) -> tuple[portal.Section, ...]:
         known = ",".join(portal.SECTIONS_BY_SLUG)
         raise SpiderArgumentError(f"unknown section(s) {','.join(unknown) or value!r}; known: {known}")
     return tuple(portal.SECTIONS_BY_SLUG[s] for s in dict.fromkeys(slugs))
+
+
+def usage_error(message: str) -> NoReturn:
+    """Stop before crawling: one line on stderr and exit status 2, not a traceback."""
+    sys.stderr.write(f"Error: {message}\n")
+    raise SystemExit(2)
+
+
+def check_settings(settings) -> None:
+    """Refuse settings that would fail later in the crawl (a bad path, a bad number)."""
+    replay = settings.get("G60_REPLAY_DIR")
+    if replay and not Path(replay).is_dir():
+        usage_error(f"G60_REPLAY_DIR {replay!r} is not a folder")
+    try:
+        if settings.getint("G60_ARCHIVE_BATCH") < 1:
+            raise ValueError
+    except ValueError:
+        usage_error(f"G60_ARCHIVE_BATCH must be a positive integer, got {settings.get('G60_ARCHIVE_BATCH')!r}")
+    try:
+        Archive.open(settings.get("G60_ARCHIVE")).close()
+    except ArchiveError as exc:
+        usage_error(f"G60_ARCHIVE: {exc}")
 
 
 def capture_of(response) -> Capture:
@@ -59,9 +85,17 @@ class G60Spider(scrapy.Spider):
 
     def __init__(self, *args, sections: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
-        self.sections = parse_sections(sections)
+        try:
+            self.sections = parse_sections(sections)
+        except SpiderArgumentError as exc:
+            usage_error(f"-a sections: {exc}")
         self.section_slugs = [s.slug for s in self.sections]
         self._requested: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler, *args, **kwargs):
+        check_settings(crawler.settings)
+        return super().from_crawler(crawler, *args, **kwargs)
 
     @classmethod
     def update_settings(cls, settings) -> None:
