@@ -1,0 +1,591 @@
+"""Table-driven tests of g60crawler.normalize.
+
+Expected values are decided from /work/shared/PORTAL.md ("Text conventions on
+these pages") and the functions' docstrings, not copied from the functions'
+output.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from g60crawler import normalize as n
+
+HOST = "g60.chinadevelopment.com.cn"
+ART = f"http://{HOST}/g60zx/2023/0606/1.shtml"
+
+# ---------------------------------------------------------------- clean_text
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # &nbsp; is an entity for NBSP, which is whitespace
+        ("长三角&nbsp;G60", "长三角 G60"),
+        # several &nbsp; in a row collapse to one space
+        ("长三角&nbsp;&nbsp;&nbsp;G60", "长三角 G60"),
+        # &amp; is unescaped to a plain ampersand
+        ("研发&amp;创新", "研发&创新"),
+        # numeric entities too
+        ("&#38134;&#34892;", "银行"),
+        # U+3000 paragraph indents are dropped at the start
+        ("\u3000\u30006月6日上午，发布会举行。", "6月6日上午，发布会举行。"),
+        # U+3000 inside text becomes a single space
+        ("责任编辑\u3000倪珺", "责任编辑 倪珺"),
+        # a literal NBSP character
+        ("长三角\u00a0G60", "长三角 G60"),
+        # tabs and newlines (e.g. from <br>) are whitespace
+        ("第一行\n\t第二行\r\n第三行", "第一行 第二行 第三行"),
+        # zero-width space carries no text: removed, not turned into a space
+        ("合\u200b肥", "合肥"),
+        # zero-width joiner/non-joiner and word joiner likewise
+        ("合\u200c\u200d\u2060肥", "合肥"),
+        # a BOM at the start of a text node
+        ("\ufeff标题", "标题"),
+        # runs of spaces collapse
+        ("长三角    一体化", "长三角 一体化"),
+        # leading/trailing whitespace is trimmed
+        ("  \n 标题 \t ", "标题"),
+        # only whitespace and invisibles: nothing left
+        ("\u3000&nbsp;\u200b\n", ""),
+        # empty string
+        ("", ""),
+        # None is treated as empty
+        (None, ""),
+        # plain text is unchanged
+        ("长三角一体化发展成果发布会在合肥举行", "长三角一体化发展成果发布会在合肥举行"),
+    ],
+)
+def test_clean_text(raw, expected):
+    assert n.clean_text(raw) == expected
+
+
+# ---------------------------------------------------------------- titles
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # section + site suffix, the documented form
+        ("长三角一体化发展成果发布会在合肥举行_G60资讯_中国发展网", "长三角一体化发展成果发布会在合肥举行"),
+        # site suffix with a hyphen
+        ("标题-中国发展网", "标题"),
+        # hyphen with spaces around it
+        ("标题 - 中国发展网", "标题"),
+        # pipe separator
+        ("标题|中国发展网", "标题"),
+        # pipe with spaces
+        ("标题 | 中国发展网", "标题"),
+        # em dash separator
+        ("标题—中国发展网", "标题"),
+        # another section name as suffix
+        ("松江召开科创大会_松江新闻_中国发展网", "松江召开科创大会"),
+        # 中国发展网 in the middle of a headline is part of the headline
+        ("中国发展网与松江区签署战略合作协议", "中国发展网与松江区签署战略合作协议"),
+        # ... and stays there when a real suffix is removed
+        ("中国发展网与松江区签约_G60资讯_中国发展网", "中国发展网与松江区签约"),
+        # a hyphen inside the headline is kept; only the trailing suffix goes
+        ("G60科创走廊-松江段启动_G60资讯_中国发展网", "G60科创走廊-松江段启动"),
+        # a title that is only the site name: no suffix to strip, keep it
+        ("中国发展网", "中国发展网"),
+        # a list page title: section name is the headline
+        ("G60资讯_中国发展网", "G60资讯"),
+        # whitespace and entities are cleaned first
+        ("\u3000标题&nbsp;-&nbsp;中国发展网 ", "标题"),
+        # empty / None -> None
+        ("", None),
+        (None, None),
+        ("\u3000 ", None),
+    ],
+)
+def test_strip_title_suffix(raw, expected):
+    assert n.strip_title_suffix(raw) == expected
+
+
+# ---------------------------------------------------------------- summary
+
+SUMMARY = "6月6日上午,长三角一体化发展成果发布会在合肥举行。"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # full-width colon (article-detail template)
+        (f"摘要：{SUMMARY}", SUMMARY),
+        # half-width colon
+        (f"摘要:{SUMMARY}", SUMMARY),
+        # lenticular brackets, no colon
+        (f"【摘要】{SUMMARY}", SUMMARY),
+        # square brackets
+        (f"[摘要]{SUMMARY}", SUMMARY),
+        # brackets followed by a colon as well
+        (f"【摘要】：{SUMMARY}", SUMMARY),
+        # spaces inside the label and before the text
+        (f" 摘 要： {SUMMARY}", SUMMARY),
+        # U+3000 indent and U+3000 between the two characters
+        (f"\u3000\u3000摘\u3000要：{SUMMARY}", SUMMARY),
+        # spaces around the colon
+        (f"摘要 ： {SUMMARY}", SUMMARY),
+        # no label: text unchanged
+        (SUMMARY, SUMMARY),
+        # 摘要 in the middle is not a label
+        ("本次发布会摘要：成果丰硕", "本次发布会摘要：成果丰硕"),
+        # only the label: no summary
+        ("摘要：", None),
+        ("【摘要】", None),
+        # empty / None
+        ("", None),
+        (None, None),
+    ],
+)
+def test_strip_summary_label(raw, expected):
+    assert n.strip_summary_label(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # the documented label forms
+        (f"摘要：{SUMMARY}", True),
+        (f"摘要:{SUMMARY}", True),
+        (f"【摘要】{SUMMARY}", True),
+        (f"[摘要]{SUMMARY}", True),
+        # indented, with spaces in the label
+        (f"\u3000\u3000摘 要：{SUMMARY}", True),
+        # a paragraph mentioning 摘要 in its middle is not a summary line
+        ("会议审议了工作报告摘要：并提出意见。", False),
+        ("他宣读了报告的摘要。", False),
+        # starts with the word 摘要 but has no label punctuation
+        ("摘要内容如下", False),
+        # an ordinary paragraph
+        (SUMMARY, False),
+        # empty
+        ("", False),
+    ],
+)
+def test_is_summary_line(raw, expected):
+    assert n.is_summary_line(raw) is expected
+
+
+# ---------------------------------------------------------------- editor
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # the saved page's line
+        ("责任编辑：倪珺", "倪珺"),
+        # short label, half-width colon
+        ("责编:张三", "张三"),
+        # lenticular brackets
+        ("【责任编辑：李明】", "李明"),
+        # full-width parentheses
+        ("（责任编辑：王芳）", "王芳"),
+        # square brackets, half-width colon
+        ("[责任编辑:赵六]", "赵六"),
+        # half-width parentheses
+        ("(责任编辑:钱七)", "钱七"),
+        # "con" template: 【责编：张三】
+        ("【责编：张三】", "张三"),
+        # spaces around the colon
+        ("责任编辑 ： 倪珺", "倪珺"),
+        # U+3000 after the colon
+        ("责任编辑：\u3000倪珺", "倪珺"),
+        # spaces inside brackets
+        ("【 责编 ： 张三 】", "张三"),
+        # indented line with &nbsp;
+        ("\u3000\u3000责任编辑：&nbsp;倪珺", "倪珺"),
+        # plain 编辑 label is an editor label too
+        ("编辑：张三", "张三"),
+        # a sentence that merely contains the word 编辑
+        ("本报编辑部对稿件进行了编辑整理。", None),
+        # a sentence starting with 编辑 but no label
+        ("编辑们连夜赶稿。", None),
+        # label without a name
+        ("责任编辑：", None),
+        # empty / None
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_editor(raw, expected):
+    assert n.parse_editor(raw) == expected
+
+
+LAST = "长三角三省一市常务副省(市)长,三省一市党委、政府秘书长,媒体代表等出席发布会。"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # the documented case
+        ("……出席发布会。（责任编辑：倪珺）", ("……出席发布会。", "倪珺")),
+        # the saved page's last paragraph with an editor appended
+        (f"{LAST}（责任编辑：倪珺）", (LAST, "倪珺")),
+        # "con" form, with a space before it
+        (f"{LAST} 【责编：张三】", (LAST, "张三")),
+        # square brackets, half-width colon
+        (f"{LAST}[责任编辑:张三]", (LAST, "张三")),
+        # half-width parentheses with spaces around the colon
+        (f"{LAST}(责任编辑 : 张三)", (LAST, "张三")),
+        # the paragraph is cleaned (indent) as well
+        (f"\u3000\u3000{LAST}（责任编辑：倪珺）", (LAST, "倪珺")),
+        # no editor: paragraph unchanged, None
+        (LAST, (LAST, None)),
+        # parentheses at the end that are not an editor label
+        ("合肥市有关负责同志(含县区)", ("合肥市有关负责同志(含县区)", None)),
+        # mentions 编辑 but is no label
+        ("他是一名新闻编辑。", ("他是一名新闻编辑。", None)),
+    ],
+)
+def test_split_trailing_editor(raw, expected):
+    assert n.split_trailing_editor(raw) == expected
+
+
+# ---------------------------------------------------------------- source
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # full-width colon
+        ("来源：中国发展网", "中国发展网"),
+        # half-width colon and a -中国发展网 suffix on another outlet
+        ("来源:嘉兴日报-中国发展网", "嘉兴日报"),
+        # a local outlet
+        ("来源：湖州发布", "湖州发布"),
+        # the bare name without label
+        ("中国发展网", "中国发展网"),
+        # space after the colon
+        ("来源： 湖州发布", "湖州发布"),
+        # bracketed label
+        ("【来源：湖州发布】", "湖州发布"),
+        # label only
+        ("来源：", None),
+        # empty / None
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_source(raw, expected):
+    assert n.parse_source(raw) == expected
+
+
+# ---------------------------------------------------------------- author
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # full-width colon
+        ("作者：张三", "张三"),
+        # half-width colon
+        ("作者:张三", "张三"),
+        # reporter byline with a space
+        ("记者 王磊", "王磊"),
+        # "this site's reporter"
+        ("本网记者 王磊", "王磊"),
+        # the network's name before 记者
+        ("中国发展网记者 王磊", "王磊"),
+        # 文/X
+        ("文/李四", "李四"),
+        # a bare name
+        ("李四", "李四"),
+        # reporter with a colon
+        ("记者：王磊", "王磊"),
+        # U+3000 between label and name
+        ("本网记者\u3000王磊", "王磊"),
+        # a long sentence starting with 记者 is not an author
+        ("记者从长三角G60科创走廊联席办获悉，今年一季度九城市新签约重大产业项目超过一百个。", None),
+        # a label without a name is not a name
+        ("作者：", None),
+        # empty / None
+        ("", None),
+        (None, None),
+    ],
+)
+def test_parse_author(raw, expected):
+    assert n.parse_author(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # the documented form
+        ("本网记者 王磊", True),
+        ("记者 王磊", True),
+        ("中国发展网记者 王磊", True),
+        # no space
+        ("记者王磊", True),
+        # colon
+        ("记者：王磊", True),
+        # indented with U+3000
+        ("\u3000\u3000本网记者\u3000王磊", True),
+        # two reporters
+        ("本网记者 王磊 李明", True),
+        # a long sentence starting with 记者 is not a byline
+        ("记者从长三角G60科创走廊联席办获悉，今年一季度九城市新签约重大产业项目超过一百个。", False),
+        # short sentence starting with 记者, with punctuation
+        ("记者了解到，项目已开工。", False),
+        # an ordinary paragraph
+        (LAST, False),
+        # empty
+        ("", False),
+    ],
+)
+def test_is_byline(raw, expected):
+    assert n.is_byline(raw) is expected
+
+
+# ---------------------------------------------------------------- dates
+
+
+@pytest.mark.parametrize(
+    ("raw", "default_year", "expected"),
+    [
+        # date and minutes: seconds added, CST offset
+        ("2023-06-06 10:20", None, "2023-06-06T10:20:00+08:00"),
+        # with seconds
+        ("2023-06-06 10:20:35", None, "2023-06-06T10:20:35+08:00"),
+        # Chinese date with time
+        ("2023年06月06日 10:20", None, "2023-06-06T10:20:00+08:00"),
+        # Chinese date without zero padding, no time: bare date, time not invented
+        ("2023年6月6日", None, "2023-06-06"),
+        # slashes
+        ("2023/06/06", None, "2023-06-06"),
+        # list-page brackets
+        ("[2023-06-06]", None, "2023-06-06"),
+        # dots
+        ("2023.06.06", None, "2023-06-06"),
+        # no zero padding with hyphens
+        ("2023-6-6", None, "2023-06-06"),
+        # labels around the date are ignored
+        ("发布时间：2023-06-06 10:20 来源：X", None, "2023-06-06T10:20:00+08:00"),
+        # "con" template: date, then source after many spaces
+        ("2019-04-09 13:34     中国发展网", None, "2019-04-09T13:34:00+08:00"),
+        # &nbsp; between date and time
+        ("2023-06-06&nbsp;10:20", None, "2023-06-06T10:20:00+08:00"),
+        # Chinese date immediately followed by the time
+        ("2023年06月06日10:20", None, "2023-06-06T10:20:00+08:00"),
+        # ISO in UTC is converted to CST
+        ("2023-06-06T02:20:00Z", None, "2023-06-06T10:20:00+08:00"),
+        # ISO already in CST stays
+        ("2023-06-06T10:20:00+08:00", None, "2023-06-06T10:20:00+08:00"),
+        # ISO with a negative offset
+        ("2023-06-05T18:20:00-08:00", None, "2023-06-06T10:20:00+08:00"),
+        # UTC evening is the next day in China: the date changes too
+        ("2023-06-06T20:00:00Z", None, "2023-06-07T04:00:00+08:00"),
+        # fractional seconds are dropped
+        ("2023-06-06T02:20:00.123Z", None, "2023-06-06T10:20:00+08:00"),
+        # ISO without offset (meta tag): all times are CST
+        ("2023-06-06T10:20:00", None, "2023-06-06T10:20:00+08:00"),
+        # list-page month-day with the year from elsewhere
+        ("06-06", 2023, "2023-06-06"),
+        ("[06-06]", 2023, "2023-06-06"),
+        # the saved page's "6月6日上午" with a known year
+        ("6月6日上午", 2023, "2023-06-06"),
+        # month-day without a year: no date
+        ("06-06", None, None),
+        # month-day with a time on a list page: the time is kept
+        ("06-06 10:20", 2023, "2023-06-06T10:20:00+08:00"),
+        # a full date wins over default_year
+        ("2022-12-31", 2023, "2022-12-31"),
+        # impossible month-day with a year
+        ("02-30", 2023, None),
+        # impossible dates
+        ("2023-13-45", None, None),
+        ("2099年13月45日", None, None),
+        ("2023-02-30", None, None),
+        # Feb 29 of a leap year is possible
+        ("2024-02-29", None, "2024-02-29"),
+        # impossible time
+        ("2023-06-06 25:61", None, None),
+        # midnight is a real time, not "no time"
+        ("2023-06-06 00:00", None, "2023-06-06T00:00:00+08:00"),
+        # last second of the day
+        ("2023-06-06 23:59:59", None, "2023-06-06T23:59:59+08:00"),
+        # 24:00 never comes from a CMS clock; treated as impossible like 25:61
+        ("2023-06-06 24:00", None, None),
+        # no date in the text
+        ("长三角一体化发展成果发布会", None, None),
+        ("", None, None),
+        (None, 2023, None),
+    ],
+)
+def test_parse_published(raw, default_year, expected):
+    assert n.parse_published(raw, default_year=default_year) == expected
+
+
+URL_CASES = [
+    # (url, date, year)
+    # new-style URL with month and day
+    (f"http://{HOST}/g60zx/2023/0606/1.shtml", "2023-06-06", 2023),
+    # older URL: month folder only, no day -> no date, but the year
+    (f"http://{HOST}/cytz/2021/09/1632003.shtml", None, 2021),
+    # page 2 of a split article carries the same date
+    (f"http://{HOST}/g60zx/2023/0606/1234_2.shtml", "2023-06-06", 2023),
+    # query and fragment do not matter
+    (f"http://{HOST}/g60zx/2023/0606/1234.shtml?spm=x#top", "2023-06-06", 2023),
+    # section list page: no article, no date
+    (f"http://{HOST}/g60zx/", None, None),
+    (f"http://{HOST}/g60zx/index_2.shtml", None, None),
+    # another host of the network with the same URL scheme
+    ("https://www.chinadevelopment.com.cn/news/2023/0606/1.shtml", "2023-06-06", 2023),
+    # impossible month-day folder
+    (f"http://{HOST}/g60zx/2023/1345/1.shtml", None, 2023),
+]
+
+
+@pytest.mark.parametrize(("url", "expected"), [(u, d) for u, d, _ in URL_CASES])
+def test_date_from_url(url, expected):
+    assert n.date_from_url(url) == expected
+
+
+@pytest.mark.parametrize(("url", "expected"), [(u, y) for u, _, y in URL_CASES])
+def test_year_from_url(url, expected):
+    assert n.year_from_url(url) == expected
+
+
+# ---------------------------------------------------------------- URLs
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # already canonical
+        (ART, ART),
+        # https -> http for the portal host
+        (f"https://{HOST}/g60zx/2023/0606/1.shtml", ART),
+        # upper-case host
+        ("http://G60.ChinaDevelopment.COM.cn/g60zx/2023/0606/1.shtml", ART),
+        # default port
+        (f"http://{HOST}:80/g60zx/2023/0606/1.shtml", ART),
+        # https with its default port on the portal host
+        (f"https://{HOST}:443/g60zx/2023/0606/1.shtml", ART),
+        # a non-default port is kept
+        (f"http://{HOST}:8080/g60zx/", f"http://{HOST}:8080/g60zx/"),
+        # fragment
+        (f"{ART}#comment", ART),
+        # utm_* parameters
+        (f"{ART}?utm_source=wechat&utm_medium=social", ART),
+        # spm
+        (f"{ART}?spm=a.b.c", ART),
+        # from (WeChat shares)
+        (f"{ART}?from=timeline", ART),
+        # a non-tracking parameter is kept, trackers around it removed
+        (f"{ART}?utm_source=x&id=5&spm=y", f"{ART}?id=5"),
+        # index.shtml -> its folder
+        (f"http://{HOST}/g60zx/index.shtml", f"http://{HOST}/g60zx/"),
+        # site root index
+        (f"http://{HOST}/index.shtml", f"http://{HOST}/"),
+        # no path at all
+        (f"http://{HOST}", f"http://{HOST}/"),
+        # index_2.shtml is list page 2, not the folder: kept
+        (f"http://{HOST}/g60zx/index_2.shtml", f"http://{HOST}/g60zx/index_2.shtml"),
+        # surrounding whitespace
+        (f"  {ART}\n", ART),
+        # another host keeps its scheme
+        (
+            "https://www.chinadevelopment.com.cn/news/2023/0606/1.shtml",
+            "https://www.chinadevelopment.com.cn/news/2023/0606/1.shtml",
+        ),
+        # another host: upper case, default port, fragment, tracking
+        (
+            "https://WWW.Example.com:443/a/b.html?utm_campaign=z#x",
+            "https://www.example.com/a/b.html",
+        ),
+        # 443 is the default only for https: kept for http
+        ("http://www.example.com:443/a", "http://www.example.com:443/a"),
+    ],
+)
+def test_canonical_url(raw, expected):
+    assert n.canonical_url(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # page 2 -> page 1
+        (f"http://{HOST}/g60zx/2023/0606/1234_2.shtml", f"http://{HOST}/g60zx/2023/0606/1234.shtml"),
+        # two-digit page number
+        (f"http://{HOST}/g60zx/2023/0606/1234_10.shtml", f"http://{HOST}/g60zx/2023/0606/1234.shtml"),
+        # already the first page
+        (f"http://{HOST}/g60zx/2023/0606/1234.shtml", f"http://{HOST}/g60zx/2023/0606/1234.shtml"),
+        # .html pages split the same way
+        (f"http://{HOST}/g60zx/2023/0606/1234_3.html", f"http://{HOST}/g60zx/2023/0606/1234.html"),
+        # an older month-folder URL
+        (f"http://{HOST}/cytz/2021/09/1632003_2.shtml", f"http://{HOST}/cytz/2021/09/1632003.shtml"),
+        # a query string after the page does not stop it
+        (f"http://{HOST}/g60zx/2023/0606/1234_2.shtml?id=5", f"http://{HOST}/g60zx/2023/0606/1234.shtml?id=5"),
+        # section list
+        (f"http://{HOST}/g60zx/", f"http://{HOST}/g60zx/"),
+    ],
+)
+def test_first_page_url(raw, expected):
+    assert n.first_page_url(raw) == expected
+
+
+# ---------------------------------------------------------------- body_hash
+
+BODY = "6月6日上午,长三角一体化发展成果发布会在合肥举行。\n\n长三角三省一市出席发布会。"
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # paragraph breaks vs a single space
+        (BODY, BODY.replace("\n\n", " ")),
+        # no whitespace at all
+        (BODY, BODY.replace("\n", "")),
+        # indents with U+3000 and trailing newline
+        (BODY, "\u3000\u3000" + BODY.replace("\n\n", "\n\u3000\u3000") + "\n"),
+        # NBSP and tabs
+        ("长三角 一体化", "长三角\u00a0\t一体化"),
+    ],
+)
+def test_body_hash_same_text(a, b):
+    assert n.body_hash(a) is not None
+    assert n.body_hash(a) == n.body_hash(b)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        # one character differs
+        (BODY, BODY.replace("合肥", "芜湖")),
+        # punctuation differs
+        ("长三角。", "长三角，"),
+        # one text is a prefix of the other
+        ("长三角", "长三角一体化"),
+    ],
+)
+def test_body_hash_different_text(a, b):
+    assert n.body_hash(a) != n.body_hash(b)
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # no body
+        (None, None),
+        # empty body
+        ("", None),
+        # only whitespace is the same text as "": no body, no hash
+        (" \n\u3000\t", None),
+    ],
+)
+def test_body_hash_empty(raw, expected):
+    assert n.body_hash(raw) == expected
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        # a SHA-256 hex digest: 64 lower-case hex digits
+        BODY,
+        "x",
+    ],
+)
+def test_body_hash_is_hex_digest(raw):
+    h = n.body_hash(raw)
+    assert isinstance(h, str) and len(h) == 64 and all(c in "0123456789abcdef" for c in h)
