@@ -125,7 +125,8 @@ def parse_source(text: str | None) -> str | None:
     return text or None
 
 
-_AUTHOR = re.compile(rf"^\s*{_OPEN}?\s*(?:(?:作者|撰稿){_COLON}|文\s*[/:：]\s*)?{_NAME}\s*{_CLOSE}?\s*$")
+_PERSON = r"([^\s:：】\]）)〕]{1,20}(?:\s[^\s:：】\]）)〕]{1,20})*)"
+_AUTHOR = re.compile(rf"^\s*{_OPEN}?\s*(?:(?:作者|撰稿){_COLON}|文\s*[/:：]\s*)?{_PERSON}\s*{_CLOSE}?\s*$")
 _BYLINE = re.compile(
     r"^\s*(?:中国发展网|本网)?\s*(?:首席)?记者\s*[:：]?\s*"
     r"([\u4e00-\u9fff·]{2,5}(?:[ 、，,][\u4e00-\u9fff·]{2,5})*)\s*$"
@@ -158,6 +159,7 @@ _DATE_TIME = re.compile(
     r"(?:\s*(?:T|\s)?\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?!\d)(?:\s*[:：分]\s*(?P<S>\d{1,2})(?!\d))?)?"
 )
 _MONTH_DAY = re.compile(r"(?<![\d-])(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})(?![\d-])\s*日?")
+_CLOCK = re.compile(r"\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?!\d)(?:\s*[:：分]\s*(?P<S>\d{1,2})(?!\d))?")
 _ISO_TZ = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)")
 
 
@@ -196,7 +198,13 @@ def parse_published(text: str | None, default_year: int | None = None) -> str | 
         m = _MONTH_DAY.search(text)
         if m:
             try:
-                return date(default_year, int(m["m"]), int(m["d"])).isoformat()
+                day = date(default_year, int(m["m"]), int(m["d"]))
+                clock = _CLOCK.match(text, m.end())
+                if not clock:
+                    return day.isoformat()
+                moment = datetime(day.year, day.month, day.day, int(clock["H"]), int(clock["M"]),
+                                  int(clock["S"] or 0), tzinfo=CST)
+                return moment.isoformat(timespec="seconds")
             except ValueError:
                 return None
     return None
@@ -244,7 +252,10 @@ def canonical_url(url: str) -> str:
     if host == portal.HOST:
         scheme = portal.SCHEME
     port = parts.port
-    netloc = host if port in (None, 80, 443) else f"{host}:{port}"
+    default_port = {"http": 80, "https": 443}.get(scheme)
+    if host == portal.HOST and port == 443 and (parts.scheme or "").lower() == "https":
+        port = None  # https://portal:443 becomes http://portal
+    netloc = host if port in (None, default_port) else f"{host}:{port}"
     path = parts.path or "/"
     path = _INDEX_PAGE.sub("/", path)
     query = [
@@ -257,11 +268,12 @@ def canonical_url(url: str) -> str:
 
 def first_page_url(url: str) -> str:
     """The first page of a split article (``123_2.shtml`` -> ``123.shtml``)."""
-    return re.sub(r"_(\d+)(\.s?html)$", r"\2", url)
+    return re.sub(r"_(\d+)(\.s?html)(?=$|[?#])", r"\2", url, count=1)
 
 
 def body_hash(body: str | None) -> str | None:
     """Hash of a body with all whitespace removed: equal for the same text."""
-    if not body:
+    squeezed = _SPACES.sub("", body or "")
+    if not squeezed:
         return None
-    return hashlib.sha256(re.sub(r"\s+", "", body).encode("utf-8")).hexdigest()
+    return hashlib.sha256(squeezed.encode("utf-8")).hexdigest()

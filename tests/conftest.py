@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -15,3 +17,17 @@ HOST = "g60.chinadevelopment.com.cn"
 @pytest.fixture
 def archive_path(tmp_path):
     return tmp_path / "archive.sqlite"
+
+
+@pytest.fixture
+def proxy():
+    """Address of a real HTTP server on 127.0.0.1 answering as a proxy from fixtures/site."""
+    server = subprocess.Popen([sys.executable, "-m", "tests.mirror_server", str(SITE)], cwd=ROOT,
+                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
+    try:
+        address = server.stdout.readline().strip()
+        assert address.startswith("http://127.0.0.1:")
+        yield address
+    finally:
+        server.terminate()
+        server.wait(timeout=10)

@@ -6,26 +6,8 @@ robots.txt handling, redirects and charset headers are exercised.
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
-import pytest
-
-from .conftest import HOST, ROOT, SITE
+from .conftest import HOST
 from .crawl import last_run_stats, query, run_crawl
-
-
-@pytest.fixture
-def proxy():
-    server = subprocess.Popen([sys.executable, "-m", "tests.mirror_server", str(SITE)], cwd=ROOT,
-                              stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
-    try:
-        address = server.stdout.readline().strip()
-        assert address.startswith("http://127.0.0.1:")
-        yield address
-    finally:
-        server.terminate()
-        server.wait(timeout=10)
 
 
 def test_crawl_over_http_matches_replay(proxy, tmp_path):

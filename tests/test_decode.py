@@ -56,6 +56,11 @@ CASES = [
     pytest.param(
         page(META_GB2312), "utf-8", False, "text/html; charset=utf-8", "utf-8", id="utf8-header-utf8-meta-gb2312"
     ),
+    # a server's default latin-1 header over GBK bytes: latin-1 decodes anything,
+    # so only the CJK <meta> can say what the bytes are
+    pytest.param(
+        page(META_GB2312), "gbk", False, "text/html; charset=iso-8859-1", "gb18030", id="gbk-header-latin1"
+    ),
     # lying utf-8 header over GBK bytes, meta gb2312 right: decode as gb18030
     pytest.param(
         page(META_GB2312), "gbk", False, "text/html; charset=utf-8", "gb18030", id="gbk-header-utf8-meta-gb2312"

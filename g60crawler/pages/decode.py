@@ -7,6 +7,7 @@ import codecs
 from w3lib.encoding import html_body_declared_encoding, html_to_unicode, http_content_type_encoding
 
 _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz"}
+_SERVER_DEFAULTS = {"latin-1", "iso8859-1", "cp1252", "ascii"}
 
 
 def _name(encoding: str) -> str:
@@ -39,6 +40,13 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         if as_utf8 is not None:
             return as_utf8.removeprefix("\ufeff"), "utf-8"
     header = http_content_type_encoding(content_type) if content_type else None
+    if header and encoding in _SERVER_DEFAULTS:
+        # a web server's default latin-1 decodes any bytes: trust a CJK <meta> over it
+        declared = html_body_declared_encoding(body)
+        if declared and _name(declared) not in _SERVER_DEFAULTS:
+            decoded = _strict(body, "gb18030" if _name(declared) in _GB_FAMILY else declared)
+            if decoded is not None:
+                return decoded, "gb18030" if _name(declared) in _GB_FAMILY else _name(declared)
     if header and _strict(body, encoding) is None:
         declared = html_body_declared_encoding(body)
         for candidate in (declared, "utf-8", "gb18030"):
