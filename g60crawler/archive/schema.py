@@ -147,6 +147,25 @@ CREATE VIEW article_sections AS
     SELECT DISTINCT u.article_id, u.section
     FROM article_urls u WHERE u.section IS NOT NULL;
 """),
+    (2, "scheduled runs: run health, sweeps of section lists", """
+ALTER TABLE crawl_runs ADD COLUMN pages_ok INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN items INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN generic INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN with_published INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN with_editor INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN with_summary INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN not_modified INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN tombstones INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE crawl_runs ADD COLUMN exit_code INTEGER;
+ALTER TABLE crawl_runs ADD COLUMN problems TEXT NOT NULL DEFAULT '[]';
+
+-- a section whose list pages were once walked to the last one: from then on a
+-- run may stop paging at the first page that holds nothing new
+CREATE TABLE section_sweeps (
+    section TEXT PRIMARY KEY,
+    swept_at TEXT NOT NULL
+);
+"""),
 ]
 
 

@@ -12,13 +12,17 @@ import json
 import os
 import sqlite3
 import zlib
+from collections.abc import Callable
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
 import sqlite_utils
 
 from .. import normalize, portal
+from ..health import RunMetrics
 from ..items import ArticleItem, Capture, FailureItem, ListEntry
+from ..schedule import revisit_due, stale
 from .schema import migrate
 
 #: The fields whose change makes a new version of an article.
@@ -34,6 +38,25 @@ def utc_now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="microseconds")
 
 
+def _system_clock() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+#: Failure reasons that a normal run does not retry (a full run or a revisit may).
+PERMANENT_REASONS = ("http 404", "http 410", "no body", "no title")
+
+
+@dataclass
+class Revisit:
+    """An archived page due to be fetched again, with what makes the request conditional."""
+
+    url: str
+    kind: str
+    entry: ListEntry | None
+    etag: str | None
+    last_modified: str | None
+
+
 def content_hash(item: ArticleItem) -> str:
     """Hash of the versioned fields: equal content, equal hash."""
     content = {name: getattr(item, name) for name in VERSIONED_FIELDS}
@@ -46,18 +69,25 @@ class Archive:
     :param db: a sqlite-utils Database whose schema is migrated.
     """
 
-    def __init__(self, db: sqlite_utils.Database) -> None:
+    def __init__(self, db: sqlite_utils.Database, clock: Callable[[], datetime] | None = None) -> None:
         self.db = db
         self.conn: sqlite3.Connection = db.conn
+        self.clock = clock or _system_clock
+
+    def now(self) -> str:
+        """The current time as the archive writes it (UTC, ISO 8601)."""
+        return self.clock().astimezone(timezone.utc).isoformat(timespec="microseconds")
 
     # ------------------------------------------------------------ opening
 
     @classmethod
-    def open(cls, path: str | os.PathLike, create: bool = True) -> Archive:
+    def open(cls, path: str | os.PathLike, create: bool = True,
+             clock: Callable[[], datetime] | None = None) -> Archive:
         """Open (and create or upgrade) an archive file.
 
         :param path: the database file, or ``:memory:``.
         :param create: False to refuse a path that does not exist yet.
+        :param clock: what "now" is (default the system clock; tests and replays freeze it).
         """
         path = str(path)
         if path != ":memory:":
@@ -81,7 +111,7 @@ class Archive:
             migrate(conn)
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{path} is not a usable archive: {exc}") from exc
-        archive = cls(sqlite_utils.Database(conn))
+        archive = cls(sqlite_utils.Database(conn), clock)
         archive._seed_sections()
         return archive
 
@@ -106,23 +136,123 @@ class Archive:
         """Record the start of a crawl; returns its run id (committed at once)."""
         cur = self.conn.execute(
             "INSERT INTO crawl_runs (started_at, spider, settings) VALUES (?, ?, ?)",
-            (utc_now(), spider, json.dumps(settings, ensure_ascii=False, sort_keys=True)),
+            (self.now(), spider, json.dumps(settings, ensure_ascii=False, sort_keys=True)),
         )
         self.conn.commit()
         return cur.lastrowid
 
-    def finish_run(self, run_id: int, reason: str, counts: dict[str, int], stats: dict | None = None) -> None:
-        """Record the end of a crawl with its counts and the crawler's stats."""
-        columns = ("pages_fetched", "articles_new", "articles_changed", "articles_unchanged",
-                   "duplicates", "failures")
-        values = [int(counts.get(c, 0)) for c in columns]
+    def finish_run(self, run_id: int, reason: str, counts: dict[str, int], stats: dict | None = None,
+                   exit_code: int | None = None, problems: list[str] | None = None) -> None:
+        """Record the end of a crawl: its counts, health, exit status and the crawler's stats."""
+        columns = ("pages_fetched", "pages_ok", "articles_new", "articles_changed", "articles_unchanged",
+                   "duplicates", "failures", "items", "generic", "with_published", "with_editor",
+                   "with_summary", "not_modified", "tombstones")
+        assignments = ", ".join(f"{c} = ?" for c in columns)
         self.conn.execute(
-            "UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, pages_fetched = ?, "
-            "articles_new = ?, articles_changed = ?, articles_unchanged = ?, duplicates = ?, "
-            "failures = ?, stats = ? WHERE id = ?",
-            (utc_now(), reason, *values, json.dumps(stats or {}, default=str, sort_keys=True), run_id),
+            f"UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, {assignments}, stats = ?, "
+            "exit_code = ?, problems = ? WHERE id = ?",
+            (self.now(), reason, *(int(counts.get(c, 0)) for c in columns),
+             json.dumps(stats or {}, default=str, sort_keys=True), exit_code,
+             json.dumps(problems or [], ensure_ascii=False), run_id),
         )
         self.conn.commit()
+
+    def recent_metrics(self, limit: int, before_run: int | None = None) -> list[RunMetrics]:
+        """Metrics of the latest finished runs, newest first (the health baseline)."""
+        rows = self.conn.execute(
+            "SELECT pages_ok, items, failures, generic, with_published, with_editor, with_summary "
+            "FROM crawl_runs WHERE finished_at IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?",
+            (before_run if before_run is not None else 2**62, limit),
+        ).fetchall()
+        return [RunMetrics(*row) for row in rows]
+
+    def runs(self, limit: int = 20) -> list[dict]:
+        """The latest runs, newest first, as dicts (for `g60crawler runs`)."""
+        cur = self.conn.execute(
+            "SELECT id, started_at, finished_at, finish_reason, exit_code, pages_fetched, articles_new, "
+            "articles_changed, articles_unchanged, not_modified, duplicates, failures, tombstones, problems "
+            "FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
+    # ------------------------------------------------------------ what to fetch
+
+    def is_known(self, url: str) -> bool:
+        """True if a normal run need not fetch this URL: archived, or failed for good."""
+        url = normalize.canonical_url(url)
+        if self.conn.execute("SELECT 1 FROM article_urls WHERE url = ?", (url,)).fetchone():
+            return True
+        placeholders = ",".join("?" * len(PERMANENT_REASONS))
+        return self.conn.execute(
+            f"SELECT 1 FROM failures WHERE url = ? AND resolved_at IS NULL AND reason IN ({placeholders})",
+            (url, *PERMANENT_REASONS),
+        ).fetchone() is not None
+
+    def due_revisits(self, now: datetime, days: tuple[int, ...], page_max_age: float) -> list[Revisit]:
+        """Articles due for a revisit by the schedule, and static pages gone stale.
+
+        :param now: the time of this run.
+        :param days: revisit points in days after publication (``G60_REVISIT_DAYS``).
+        :param page_max_age: days after which a static page is fetched again.
+        """
+        horizon = (now.astimezone(normalize.CST).date().toordinal() - (max(days, default=0) + 1))
+        oldest = datetime.fromordinal(horizon).date().isoformat()
+        due = []
+        for url, kind, published, last_seen in self.conn.execute(
+            "SELECT canonical_url, kind, published, last_seen FROM articles WHERE removed_at IS NULL "
+            "AND ((kind = 'article' AND published >= ?) OR kind = 'page')", (oldest,)
+        ):
+            if (kind == "page" and stale(last_seen, now, page_max_age)) or (
+                kind == "article" and revisit_due(published, last_seen, now, days)
+            ):
+                due.append(self._revisit(url, kind))
+        return due
+
+    def listed_between(self, section: str, newer: str, older: str) -> list[Revisit]:
+        """Archived articles a section listed with a date strictly between two dates.
+
+        A list page whose entries span these dates should still show them: one
+        that is missing was probably removed, and is worth a revisit.
+        """
+        rows = self.conn.execute(
+            "SELECT DISTINCT l.url FROM listings l JOIN article_urls u ON u.url = l.url "
+            "JOIN articles a ON a.id = u.article_id WHERE l.section = ? AND l.list_date > ? "
+            "AND l.list_date < ? AND a.removed_at IS NULL ORDER BY l.url",
+            (section, older, newer),
+        ).fetchall()
+        return [self._revisit(url, "article") for (url,) in rows]
+
+    def _revisit(self, url: str, kind: str) -> Revisit:
+        entry = None
+        row = self.conn.execute(
+            "SELECT section, list_title, list_date, list_url FROM listings WHERE url = ? "
+            "ORDER BY first_seen LIMIT 1", (url,)).fetchone()
+        if row:
+            entry = ListEntry(url, row[0], row[1], row[2], row[3])
+        headers = self.conn.execute(
+            "SELECT headers FROM captures WHERE url = ? AND status = 200 ORDER BY last_fetched DESC LIMIT 1",
+            (url,)).fetchone()
+        found = {k.lower(): v for k, v in json.loads(headers[0]).items()} if headers else {}
+        return Revisit(url, kind, entry, found.get("etag"), found.get("last-modified"))
+
+    def mark_swept(self, section: str) -> None:
+        """Remember that a section's list pages were walked to the last one."""
+        self.conn.execute(
+            "INSERT INTO section_sweeps (section, swept_at) VALUES (?, ?) "
+            "ON CONFLICT(section) DO UPDATE SET swept_at = excluded.swept_at", (section, self.now()))
+
+    def swept_sections(self) -> set[str]:
+        return {s for (s,) in self.conn.execute("SELECT section FROM section_sweeps")}
+
+    def record_not_modified(self, url: str) -> None:
+        """A revisit answered 304 Not Modified: the article was checked, nothing changed."""
+        url = normalize.canonical_url(url)
+        self.conn.execute(
+            "UPDATE articles SET last_seen = ?, removed_at = NULL WHERE id = "
+            "(SELECT article_id FROM article_urls WHERE url = ?)", (self.now(), url))
+        self.conn.execute(
+            "UPDATE captures SET last_fetched = ? WHERE id = (SELECT id FROM captures WHERE url = ? "
+            "ORDER BY last_fetched DESC LIMIT 1)", (self.now(), url))
 
     # ------------------------------------------------------------ captures
 
@@ -161,7 +291,7 @@ class Archive:
 
     def record_listing(self, entry: ListEntry) -> None:
         """Remember that a section's list page showed this entry."""
-        now = utc_now()
+        now = self.now()
         self.conn.execute(
             "INSERT INTO listings (url, section, list_url, list_title, list_date, first_seen, last_seen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url, section) DO UPDATE SET "
@@ -176,7 +306,7 @@ class Archive:
         capture_id = None
         for capture in failure.captures:
             capture_id = self.store_capture(capture, run_id)
-        now = utc_now()
+        now = self.now()
         url = normalize.canonical_url(failure.url)
         self.conn.execute(
             "INSERT INTO failures (url, reason, detail, section, capture_id, first_failed, "
@@ -191,6 +321,17 @@ class Archive:
             "SELECT id FROM failures WHERE url = ? AND reason = ?", (url, failure.reason)
         ).fetchone()[0]
 
+    def tombstone(self, url: str) -> bool:
+        """Mark the archived article at this URL as gone from the site (never deleted).
+
+        Returns True if an article was newly marked, False if none or already marked.
+        """
+        cur = self.conn.execute(
+            "UPDATE articles SET removed_at = ? WHERE removed_at IS NULL AND id = "
+            "(SELECT article_id FROM article_urls WHERE url = ?)",
+            (self.now(), normalize.canonical_url(url)))
+        return cur.rowcount > 0
+
     # ------------------------------------------------------------ articles
 
     def record_article(self, item: ArticleItem, run_id: int | None) -> str:
@@ -200,7 +341,7 @@ class Archive:
         the same body) is one article with one more URL; a change of content
         at a URL already known makes a new version, the old one is kept.
         """
-        now = utc_now()
+        now = self.now()
         chash = content_hash(item)
         bhash = normalize.body_hash(item.body)
         urls = _unique([item.canonical_url] + [normalize.canonical_url(u) for u in [item.url, *item.aliases]])
