@@ -103,3 +103,17 @@ class FailureItem:
     detail: str | None = None
     section: str | None = None
     captures: list[Capture] = field(default_factory=list)
+
+
+@dataclass
+class NotModified:
+    """A revisit answered 304: the archived page was checked and has not changed."""
+
+    url: str
+
+
+@dataclass
+class SectionSwept:
+    """A section's list pages were walked to the last one in this run."""
+
+    section: str

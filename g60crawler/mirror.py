@@ -12,6 +12,7 @@ import json
 import mimetypes
 import re
 from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
 
@@ -61,8 +62,13 @@ def url_to_path(root: Path, url: str) -> Path:
     return target
 
 
-def read_response(root: Path, url: str) -> MirrorResponse:
-    """The response the mirror holds for a URL; a 404 when it holds none."""
+def read_response(root: Path, url: str, request_headers: dict[str, str] | None = None) -> MirrorResponse:
+    """The response the mirror holds for a URL; a 404 when it holds none.
+
+    :param request_headers: the request's headers: a conditional request
+        (``If-None-Match``, ``If-Modified-Since``) for a page whose sidecar gives
+        an ``ETag`` or ``Last-Modified`` is answered 304 when it still matches.
+    """
     try:
         path = url_to_path(root, url)
     except UnsafePath:
@@ -74,7 +80,26 @@ def read_response(root: Path, url: str) -> MirrorResponse:
     body = path.read_bytes() if path.is_file() else b""
     headers = {"Content-Type": _default_type(path)}
     headers.update(meta.get("headers", {}))
-    return MirrorResponse(int(meta.get("status", 200)), headers, body)
+    status = int(meta.get("status", 200))
+    if status == 200 and request_headers and not_modified(headers, request_headers):
+        return MirrorResponse(304, {k: v for k, v in headers.items() if k.lower() in ("etag", "last-modified")}, b"")
+    return MirrorResponse(status, headers, body)
+
+
+def not_modified(response_headers: dict[str, str], request_headers: dict[str, str]) -> bool:
+    """Whether a conditional request still matches (RFC 9110: If-None-Match wins over If-Modified-Since)."""
+    have = {k.lower(): v for k, v in response_headers.items()}
+    ask = {k.lower(): v for k, v in request_headers.items()}
+    if "if-none-match" in ask:
+        etag = have.get("etag")
+        return etag is not None and (ask["if-none-match"].strip() == "*" or etag in
+                                     [t.strip() for t in ask["if-none-match"].split(",")])
+    if "if-modified-since" in ask and "last-modified" in have:
+        try:
+            return parsedate_to_datetime(have["last-modified"]) <= parsedate_to_datetime(ask["if-modified-since"])
+        except (TypeError, ValueError):
+            return False
+    return False
 
 
 def not_found() -> MirrorResponse:

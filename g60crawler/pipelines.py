@@ -6,11 +6,17 @@ import logging
 
 from scrapy import signals
 
+from . import runconfig
 from .archive import Archive
 from .assemble import build_article
-from .items import ArticleItem, FailureItem, ListEntry, RawArticle
+from .health import EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run
+from .items import ArticleItem, FailureItem, ListEntry, NotModified, RawArticle, SectionSwept
 
 logger = logging.getLogger(__name__)
+
+#: The settings recorded with each run in ``crawl_runs.settings``.
+RUN_SETTINGS = ("G60_REPLAY_DIR", "G60_NOW", "G60_REVISIT_DAYS", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
+                "ROBOTSTXT_OBEY", "USER_AGENT", "JOBDIR")
 
 
 class NormalizePipeline:
@@ -23,78 +29,105 @@ class NormalizePipeline:
 
 
 class ArchivePipeline:
-    """Write articles, list entries and failures to the archive, in batches.
+    """Write articles, list entries and failures to the archive, in batches; judge the run.
 
-    :param path: the archive file (``G60_ARCHIVE``).
-    :param batch_size: items per committed transaction (``G60_ARCHIVE_BATCH``).
+    :param config: the run's configuration (archive path, batch size, clock, thresholds).
     :param run_settings: the settings recorded with the run in ``crawl_runs``.
     """
 
-    def __init__(self, path: str, batch_size: int = 20, run_settings: dict | None = None,
-                 stats=None, spider_name: str = "g60") -> None:
-        self.path = path
-        self.batch_size = max(1, batch_size)
+    def __init__(self, config: runconfig.RunConfig, run_settings: dict | None = None, stats=None,
+                 spider_name: str = "g60") -> None:
+        self.config = config
         self.run_settings = run_settings or {}
         self.stats = stats
         self.spider_name = spider_name
         self.archive: Archive | None = None
         self.run_id: int | None = None
         self.pending = 0
-        self.counts = {"articles_new": 0, "articles_changed": 0, "articles_unchanged": 0,
-                       "duplicates": 0, "failures": 0}
+        self.counts = dict.fromkeys(
+            ("articles_new", "articles_changed", "articles_unchanged", "duplicates", "failures", "items",
+             "generic", "with_published", "with_editor", "with_summary", "not_modified", "tombstones"), 0)
 
     @classmethod
     def from_crawler(cls, crawler):
         s = crawler.settings
-        run_settings = {
-            name: s.get(name)
-            for name in ("G60_REPLAY_DIR", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
-                         "ROBOTSTXT_OBEY", "USER_AGENT", "JOBDIR")
-        }
-        pipeline = cls(s.get("G60_ARCHIVE"), s.getint("G60_ARCHIVE_BATCH", 20), run_settings,
-                       crawler.stats, getattr(crawler.spidercls, "name", "g60"))
-        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
+        pipeline = cls(runconfig.load(s), {name: s.get(name) for name in RUN_SETTINGS}, crawler.stats,
+                       getattr(crawler.spidercls, "name", "g60"))
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
 
     def spider_opened(self, spider):
         self.run_settings["sections"] = ",".join(getattr(spider, "section_slugs", []))
+        self.run_settings["full"] = bool(getattr(spider, "full", False))
         self.open()
 
     def open(self) -> None:
-        self.archive = Archive.open(self.path)
+        self.archive = Archive.open(self.config.archive, clock=self.config.clock)
         self.run_id = self.archive.start_run(self.spider_name, self.run_settings)
-        logger.info("archive %s, run %d", self.path, self.run_id)
+        logger.info("archive %s, run %d", self.config.archive, self.run_id)
 
     def process_item(self, item):
         assert self.archive is not None
         if isinstance(item, ArticleItem):
-            outcome = self.archive.record_article(item, self.run_id)
-            key = "duplicates" if outcome == "duplicate" else f"articles_{outcome}"
-            self.counts[key] += 1
-            if self.stats:
-                self.stats.inc_value(f"g60/articles/{outcome}")
+            self._article(item)
         elif isinstance(item, FailureItem):
             self.archive.record_failure(item, self.run_id)
             self.counts["failures"] += 1
-            if self.stats:
-                self.stats.inc_value("g60/failures")
-            logger.warning("failure: %s: %s", item.url, item.reason)
+            if item.reason in ("http 404", "http 410") and self.archive.tombstone(item.url):
+                self.counts["tombstones"] += 1
+                logger.warning("gone from the site (tombstone): %s", item.url)
+            else:
+                logger.warning("failure: %s: %s", item.url, item.reason)
         elif isinstance(item, ListEntry):
             self.archive.record_listing(item)
+        elif isinstance(item, NotModified):
+            self.archive.record_not_modified(item.url)
+            self.counts["not_modified"] += 1
+        elif isinstance(item, SectionSwept):
+            self.archive.mark_swept(item.section)
         self.pending += 1
-        if self.pending >= self.batch_size:
+        if self.pending >= self.config.batch:
             self.archive.commit()
             self.pending = 0
         return item
+
+    def _article(self, item: ArticleItem) -> None:
+        outcome = self.archive.record_article(item, self.run_id)
+        key = "duplicates" if outcome == "duplicate" else f"articles_{outcome}"
+        self.counts[key] += 1
+        if self.stats:
+            self.stats.inc_value(f"g60/articles/{outcome}")
+        if item.kind == "article":
+            c = self.counts
+            c["items"] += 1
+            c["generic"] += bool(item.extraction and item.extraction.startswith("generic:"))
+            c["with_published"] += item.published is not None
+            c["with_editor"] += item.editor is not None
+            c["with_summary"] += item.summary is not None
 
     def spider_closed(self, spider, reason):
         if self.archive is None:
             return
         self.archive.commit()
-        pages = self.stats.get_value("downloader/response_count", 0) if self.stats else 0
         stats = self.stats.get_stats() if self.stats else {}
-        self.archive.finish_run(self.run_id, reason, {"pages_fetched": pages, **self.counts}, stats)
+        pages = stats.get("downloader/response_count", 0)
+        pages_ok = sum(v for k, v in stats.items()
+                       if k.startswith("downloader/response_status_count/") and k.rsplit("/", 1)[1] in ("200", "304"))
+        metrics = RunMetrics(pages_ok, self.counts["items"], self.counts["failures"], self.counts["generic"],
+                             self.counts["with_published"], self.counts["with_editor"], self.counts["with_summary"])
+        previous = self.archive.recent_metrics(self.config.health_runs, before_run=self.run_id)
+        problems = check_run(metrics, previous, self.config.thresholds)
+        exit_code = EXIT_UNHEALTHY if problems else EXIT_OK
+        for problem in problems:
+            logger.error("health check failed: %s", problem)
+        if self.stats:
+            self.stats.set_value("g60/exit_code", exit_code)
+        self.archive.finish_run(self.run_id, reason, {"pages_fetched": pages, "pages_ok": pages_ok, **self.counts},
+                                stats, exit_code, problems)
         self.archive.close()
         self.archive = None
-        logger.info("run %d finished (%s): %s", self.run_id, reason, self.counts)
+        logger.info("run %d finished (%s), exit status %d: %s", self.run_id, reason, exit_code, self.counts)
+
+
+__all__ = ["ArchivePipeline", "NormalizePipeline", "Thresholds"]

@@ -33,7 +33,8 @@ class ReplayMiddleware:
         return cls(root)
 
     def process_request(self, request):
-        saved = read_response(self.root, request.url)
+        asked = {k.decode("latin-1"): b",".join(v).decode("latin-1") for k, v in request.headers.items()}
+        saved = read_response(self.root, request.url, asked)
         headers = Headers(saved.headers)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=saved.body)
         return cls(url=request.url, status=saved.status, headers=headers, body=saved.body,

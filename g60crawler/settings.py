@@ -6,6 +6,8 @@ Project settings (all overridable with ``-s NAME=VALUE``):
 - ``G60_REPLAY_DIR``: a mirror folder (``fixtures/site``) to crawl instead of
   the network; politeness delays are then off (see G60Spider.update_settings).
 - ``G60_ARCHIVE_BATCH``: items per committed transaction.
+- ``G60_NOW``, ``G60_REVISIT_DAYS``, ``G60_PAGE_REVISIT_DAYS``, ``G60_HEALTH_*``:
+  incremental runs and run health (README, "Scheduled runs").
 """
 
 BOT_NAME = "g60crawler"
@@ -46,6 +48,21 @@ ITEM_PIPELINES = {
 G60_ARCHIVE = "archive/g60.sqlite"
 G60_REPLAY_DIR = None
 G60_ARCHIVE_BATCH = 20
+# the run's "now" (ISO 8601); unset means the system clock
+G60_NOW = None
+# incremental runs: revisit articles this many days after publication, to catch edits
+G60_REVISIT_DAYS = "1,7,30"
+# ... and fetch static pages (关于我们) again after this many days
+G60_PAGE_REVISIT_DAYS = 30
+# run health (see g60crawler/health.py): judged against the median of recent runs
+G60_HEALTH_RUNS = 5
+G60_HEALTH_MIN_ITEMS = 5
+G60_HEALTH_MAX_FAILURE_RISE = 0.2
+G60_HEALTH_MAX_GENERIC_RISE = 0.2
+G60_HEALTH_MAX_COVERAGE_DROP = 0.3
+
+# `scrapy crawl` here exits non-zero when the run's health checks fail
+COMMANDS_MODULE = "g60crawler.commands"
 
 FEED_EXPORT_ENCODING = "utf-8"
 LOG_LEVEL = "INFO"

@@ -11,6 +11,7 @@ import pytest
 ROOT = Path(__file__).resolve().parent.parent
 SITE = ROOT / "fixtures" / "site"
 SITE_V2 = ROOT / "fixtures" / "site-v2"
+SITE_V3 = ROOT / "fixtures" / "site-v3"  # after a redesign: new articles in an unknown template
 HOST = "g60.chinadevelopment.com.cn"
 
 

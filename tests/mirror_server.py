@@ -21,7 +21,7 @@ def make_handler(root: Path):
 
         def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
             url = self.path if self.path.startswith("http") else f"http://{self.headers['Host']}{self.path}"
-            saved = read_response(root, url)
+            saved = read_response(root, url, dict(self.headers.items()))
             self.send_response(saved.status)
             for name, value in saved.headers.items():
                 self.send_header(name, value)

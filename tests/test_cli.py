@@ -53,10 +53,14 @@ def test_extract_bad_arguments(args, message):
 @pytest.mark.parametrize("settings, args, message", [
     ((), ("sections=g60zx,nosuch",), "Error: -a sections: unknown section(s) 'nosuch'"),
     (("G60_REPLAY_DIR=/nonexistent",), (), "Error: G60_REPLAY_DIR '/nonexistent' is not a folder"),
-    (("G60_ARCHIVE_BATCH=zero",), (), "Error: G60_ARCHIVE_BATCH must be a positive integer"),
+    (("G60_ARCHIVE_BATCH=zero",), (), "Error: G60_ARCHIVE_BATCH must be a number >= 1, got 'zero'"),
+    ((), ("full=maybe",), "Error: -a full must be 1 or 0, got 'maybe'"),
+    (("G60_NOW=yesterday",), (), "Error: G60_NOW must be an ISO 8601 time, got 'yesterday'"),
+    (("G60_REVISIT_DAYS=1,x",), (), "Error: G60_REVISIT_DAYS must be days like 1,7,30"),
 ])
 def test_crawl_usage_errors_are_one_line_and_exit_2(tmp_path, settings, args, message):
-    done = run_crawl(tmp_path / "a.sqlite", *settings, replay=None if settings else SITE, args=args)
+    done = run_crawl(tmp_path / "a.sqlite", *settings, replay=None if "G60_REPLAY_DIR" in str(settings) else SITE,
+                     args=args)
     assert done.returncode == 2
     assert done.stderr.strip().splitlines()[-1].startswith(message)
     assert "Traceback" not in done.stderr

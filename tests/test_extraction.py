@@ -17,16 +17,28 @@ from g60crawler.assemble import build_article
 from g60crawler.items import ARTICLE_FIELDS, FailureItem
 from g60crawler.pages.article import extract_raw
 
-from .conftest import SITE, SITE_V2
+from .conftest import SITE, SITE_V2, SITE_V3
 
-EXPECTED = sorted(p for root in (SITE, SITE_V2) if root.exists()
-                  for p in root.rglob("*.expected.json") if ".joined." not in p.name)
-FAILURES = sorted(p for root in (SITE, SITE_V2) if root.exists()
-                  for p in root.rglob("*.expected-failure.json"))
+def _pages(pattern: str) -> list[Path]:
+    """Expectation files of every mirror state; a later state's copy of an unchanged page is skipped."""
+    seen, found = set(), []
+    for root in (SITE, SITE_V2, SITE_V3):
+        for p in sorted(root.rglob(pattern)):
+            if ".joined." in p.name:
+                continue
+            key = (p.read_bytes(), _page_of(p).read_bytes())
+            if key not in seen:
+                seen.add(key)
+                found.append(p)
+    return found
 
 
 def _page_of(expected: Path) -> Path:
     return expected.with_name(expected.name.removesuffix(".expected.json").removesuffix(".expected-failure.json"))
+
+
+EXPECTED = _pages("*.expected.json")
+FAILURES = _pages("*.expected-failure.json")
 
 
 @lru_cache(maxsize=None)

@@ -195,12 +195,13 @@ class Archive:
         :param days: revisit points in days after publication (``G60_REVISIT_DAYS``).
         :param page_max_age: days after which a static page is fetched again.
         """
-        horizon = (now.astimezone(normalize.CST).date().toordinal() - (max(days, default=0) + 1))
-        oldest = datetime.fromordinal(horizon).date().isoformat()
         due = []
+        # only an article whose last revisit point lies after its last fetch can be due;
+        # SQLite narrows the scan (a day of slack for time zones), revisit_due decides
         for url, kind, published, last_seen in self.conn.execute(
             "SELECT canonical_url, kind, published, last_seen FROM articles WHERE removed_at IS NULL "
-            "AND ((kind = 'article' AND published >= ?) OR kind = 'page')", (oldest,)
+            "AND ((kind = 'article' AND julianday(published) + ? + 1 > julianday(last_seen)) OR kind = 'page')",
+            (max(days, default=0),),
         ):
             if (kind == "page" and stale(last_seen, now, page_max_age)) or (
                 kind == "article" and revisit_due(published, last_seen, now, days)

@@ -65,11 +65,13 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
         raw.dates.append(("page", shown))
     elif found.get("publish_time"):
         raw.dates.append(("generic", found["publish_time"]))
-    for pattern, field in ((_LABELLED_SOURCE, "source"), (_LABELLED_AUTHOR, "author"),
-                           (_LABELLED_EDITOR, "editor")):
+    for pattern, field in ((_LABELLED_SOURCE, "source"), (_LABELLED_AUTHOR, "author")):
         m = pattern.search(page_text)
         if m:
             setattr(raw, field, m.group(1))
+    m = _LABELLED_EDITOR.search(page_text)
+    if m:
+        raw.editor = m.group(0)  # with its label: assemble parses editor lines, not bare names
     raw.summary = _summary(sel)
     root = sel.css("body")
     if root:

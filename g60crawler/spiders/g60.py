@@ -1,73 +1,34 @@
-"""The G60 spider: sections -> list pages -> articles (joined over their pages)."""
+"""The G60 spider: crawl policy only (what to fetch, in what order, when to stop).
+
+A normal run is incremental, with the archive as its memory: each section's
+first list page, then further list pages only while they show something new
+(or until a section has been walked to its end once); article URLs already
+archived are not fetched again, except the ones due for a revisit by the
+schedule (G60_REVISIT_DAYS) or missing from a list page that should still show
+them. ``-a full=1`` walks every list page.
+"""
 
 from __future__ import annotations
 
-import sys
-from datetime import datetime, timezone
-from pathlib import Path
-from typing import NoReturn
 from urllib.parse import urlsplit
 
 import scrapy
+from scrapy import signals
 from scrapy.spidermiddlewares.httperror import HttpError
 
 from .. import normalize, portal
-from ..archive import Archive, ArchiveError
+from ..archive import Archive
+from ..archive.store import Revisit
 from ..assemble import join_pages
-from ..items import Capture, FailureItem, ListEntry, RawArticle
+from ..items import Capture, FailureItem, ListEntry, NotModified, RawArticle, SectionSwept
 from ..pages.article import extract_raw
 from ..pages.listing import parse_listing
+from ..runconfig import ConfigError, parse_flag, parse_sections, prepare, stop
 
 #: A split article with more pages than this is cut here (a pager loop guard).
 MAX_ARTICLE_PAGES = 30
-
-
-class SpiderArgumentError(ValueError):
-    """A bad ``-a`` argument."""
-
-
-def parse_sections(value: str | None) -> tuple[portal.Section, ...]:
-    """The sections named by ``-a sections=g60zx,sjxw`` (all when not given)."""
-    if not value:
-        return portal.SECTIONS
-    slugs = [s.strip() for s in value.split(",") if s.strip()]
-    unknown = [s for s in slugs if s not in portal.SECTIONS_BY_SLUG]
-    if unknown or not slugs:
-        known = ",".join(portal.SECTIONS_BY_SLUG)
-        raise SpiderArgumentError(f"unknown section(s) {','.join(unknown) or value!r}; known: {known}")
-    return tuple(portal.SECTIONS_BY_SLUG[s] for s in dict.fromkeys(slugs))
-
-
-def usage_error(message: str) -> NoReturn:
-    """Stop before crawling: one line on stderr and exit status 2, not a traceback."""
-    sys.stderr.write(f"Error: {message}\n")
-    raise SystemExit(2)
-
-
-def check_settings(settings) -> None:
-    """Refuse settings that would fail later in the crawl (a bad path, a bad number)."""
-    replay = settings.get("G60_REPLAY_DIR")
-    if replay and not Path(replay).is_dir():
-        usage_error(f"G60_REPLAY_DIR {replay!r} is not a folder")
-    try:
-        if settings.getint("G60_ARCHIVE_BATCH") < 1:
-            raise ValueError
-    except ValueError:
-        usage_error(f"G60_ARCHIVE_BATCH must be a positive integer, got {settings.get('G60_ARCHIVE_BATCH')!r}")
-    try:
-        Archive.open(settings.get("G60_ARCHIVE")).close()
-    except ArchiveError as exc:
-        usage_error(f"G60_ARCHIVE: {exc}")
-
-
-def capture_of(response) -> Capture:
-    """The raw response as the archive keeps it."""
-    headers = {
-        key.decode("latin-1"): b", ".join(values).decode("latin-1")
-        for key, values in response.headers.items()
-    }
-    return Capture(response.url, response.status, headers, response.body,
-                   datetime.now(timezone.utc).isoformat(timespec="seconds"))
+#: A list page must show this many dated entries before missing ones are suspected removed.
+MIN_DATED_ENTRIES = 3
 
 
 def content_type(response) -> str | None:
@@ -79,23 +40,36 @@ def on_portal(url: str) -> bool:
     return (urlsplit(url).hostname or "").lower() == portal.HOST
 
 
+def list_page_number(url: str) -> int:
+    m = portal.LIST_PATH.match(urlsplit(url).path)
+    return int(m["page"]) if m and m["page"] else 0
+
+
 class G60Spider(scrapy.Spider):
     name = "g60"
     allowed_domains = [portal.HOST]
 
-    def __init__(self, *args, sections: str | None = None, **kwargs) -> None:
+    def __init__(self, *args, sections: str | None = None, full: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
         try:
             self.sections = parse_sections(sections)
-        except SpiderArgumentError as exc:
-            usage_error(f"-a sections: {exc}")
+        except ConfigError as exc:
+            stop(f"-a sections: {exc}")
+        try:
+            self.full = parse_flag("full", full)
+        except ConfigError as exc:
+            stop(f"-a {exc}")
         self.section_slugs = [s.slug for s in self.sections]
         self._requested: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
-        check_settings(crawler.settings)
-        return super().from_crawler(crawler, *args, **kwargs)
+        config = prepare(crawler)  # checks settings, takes the archive's lock
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        spider.config = config
+        spider.archive = Archive.open(config.archive, clock=config.clock)  # this spider's reads
+        crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
+        return spider
 
     @classmethod
     def update_settings(cls, settings) -> None:
@@ -106,57 +80,107 @@ class G60Spider(scrapy.Spider):
                                 ("CONCURRENT_REQUESTS", 16), ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
                 settings.set(name, value, priority="spider")
 
+    def _close_archive(self, spider) -> None:
+        self.archive.close()
+
+    # ------------------------------------------------------------ start
+
     async def start(self):
+        self.swept = self.archive.swept_sections()
         for section in self.sections:
-            callback = self.parse_page if section.kind == "page" else self.parse_list
-            yield scrapy.Request(section.url, callback=callback, errback=self.failed,
-                                 cb_kwargs={"section": section.slug})
+            if section.kind == "news":
+                yield scrapy.Request(section.url, callback=self.parse_list, errback=self.failed,
+                                     cb_kwargs={"section": section.slug, "page": 0})
+            elif self.full or not self.archive.is_known(section.url):
+                yield scrapy.Request(section.url, callback=self.parse_page, errback=self.failed,
+                                     cb_kwargs={"section": section.slug})
+        now = self.config.clock()
+        for revisit in self.archive.due_revisits(now, self.config.revisit_days, self.config.page_max_age):
+            if portal.section_of_path(urlsplit(revisit.url).path) in self.section_slugs:
+                self.crawler.stats.inc_value("g60/revisits/scheduled")
+                yield self._revisit_request(revisit)
+
+    def _revisit_request(self, revisit: Revisit) -> scrapy.Request:
+        """A conditional request for an archived page: 304 if the server knows it is unchanged."""
+        self._requested.add(revisit.url)
+        headers = {}
+        if revisit.etag:
+            headers["If-None-Match"] = revisit.etag
+        if revisit.last_modified:
+            headers["If-Modified-Since"] = revisit.last_modified
+        return scrapy.Request(revisit.url, headers=headers, callback=self.parse_revisit, errback=self.failed,
+                              meta={"handle_httpstatus_list": [304]},
+                              cb_kwargs={"entry": revisit.entry, "kind": revisit.kind})
 
     # ------------------------------------------------------------ lists
 
-    def parse_list(self, response, section: str):
+    def parse_list(self, response, section: str, page: int = 0):
         listing = parse_listing(response.url, response.body, content_type(response))
         if listing.layout != "known":
             self.logger.warning("list page %s: unknown list markup, used any article link", response.url)
+        new, shown = 0, set()
         for raw in listing.entries:
             url = normalize.canonical_url(raw.url)
             if not on_portal(url) or not portal.ARTICLE_PATH.match(urlsplit(url).path):
                 self.crawler.stats.inc_value("g60/list/links_not_followed")
                 self.logger.debug("not following %s (not an article of the portal)", raw.url)
                 continue
-            entry = ListEntry(url=url, section=section, title=raw.title, date=raw.date,
-                              list_url=response.url)
+            shown.add(url)
+            entry = ListEntry(url=url, section=section, title=raw.title, date=raw.date, list_url=response.url)
             yield entry
-            if url in self._requested:
+            if url in self._requested or self.archive.is_known(url):
                 continue
+            new += 1
             self._requested.add(url)
             yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
                                  cb_kwargs={"entry": entry})
-        for page in listing.pages:
-            page = normalize.canonical_url(page)
-            m = portal.LIST_PATH.match(urlsplit(page).path)
-            if on_portal(page) and m and m["section"] == section:
-                yield scrapy.Request(page, callback=self.parse_list, errback=self.failed,
-                                     cb_kwargs={"section": section})
+        yield from self._vanished(section, listing, shown)
+        following = [p for p in listing.pages if list_page_number(p) == page + 1 and on_portal(p)]
+        if not following:
+            yield SectionSwept(section)
+        elif self.full or new or section not in self.swept:
+            url = normalize.canonical_url(following[0])
+            yield scrapy.Request(url, callback=self.parse_list, errback=self.failed,
+                                 cb_kwargs={"section": section, "page": page + 1})
+        else:
+            self.crawler.stats.inc_value("g60/list/stopped_at_known_page")
+
+    def _vanished(self, section: str, listing, shown: set[str]):
+        """Revisit archived articles a list page should show between its dates, but does not."""
+        dates = sorted(e.date[:10] for e in listing.entries if e.date)
+        if len(dates) < MIN_DATED_ENTRIES:
+            return
+        for revisit in self.archive.listed_between(section, dates[-1], dates[0]):
+            if revisit.url not in shown and revisit.url not in self._requested:
+                self.crawler.stats.inc_value("g60/revisits/vanished_from_list")
+                yield self._revisit_request(revisit)
 
     # ------------------------------------------------------------ articles
 
     def _raw(self, response, kind: str = "article") -> RawArticle:
         raw = extract_raw(response.url, response.body, content_type(response))
         raw.kind = kind
-        raw.captures = [capture_of(response)]
+        raw.captures = [capture_of(response, self.config.clock)]
         raw.aliases = list(response.meta.get("redirect_urls", []))
         return raw
 
-    def parse_article(self, response, entry: ListEntry):
+    def parse_article(self, response, entry: ListEntry | None):
         raw = self._raw(response)
-        raw.section = portal.section_of_path(urlsplit(response.url).path) or entry.section
+        raw.section = portal.section_of_path(urlsplit(response.url).path) or (entry and entry.section)
         raw.list_entry = entry
         yield from self._next_or_done(raw, pages=1)
 
+    def parse_revisit(self, response, entry: ListEntry | None, kind: str):
+        if response.status == 304:
+            yield NotModified(response.url)
+        elif kind == "page":
+            yield from self.parse_page(response, portal.section_of_path(urlsplit(response.url).path))
+        else:
+            yield from self.parse_article(response, entry)
+
     def parse_article_page(self, response, first: RawArticle, pages: int):
         later = extract_raw(response.url, response.body, content_type(response))
-        later.captures = [capture_of(response)]
+        later.captures = [capture_of(response, self.config.clock)]
         yield from self._next_or_done(join_pages(first, later), pages + 1)
 
     def _next_or_done(self, raw: RawArticle, pages: int):
@@ -187,9 +211,19 @@ class G60Spider(scrapy.Spider):
         if failure.check(HttpError):
             response = failure.value.response
             reason = f"http {response.status}"
-            captures = [capture_of(response)]
+            captures = [capture_of(response, self.config.clock)]
         else:
             reason = failure.type.__name__
         section = request.cb_kwargs.get("section") or portal.section_of_path(urlsplit(request.url).path)
         yield FailureItem(url=request.url, reason=reason, detail=str(failure.value)[:500],
                           section=section, captures=captures)
+
+
+def capture_of(response, clock) -> Capture:
+    """The raw response as the archive keeps it, stamped with the run's clock."""
+    headers = {
+        key.decode("latin-1"): b", ".join(values).decode("latin-1")
+        for key, values in response.headers.items()
+    }
+    return Capture(response.url, response.status, headers, response.body,
+                   clock().isoformat(timespec="seconds"))

@@ -1,0 +1,141 @@
+"""A crawl's configuration from Scrapy settings and ``-a`` arguments, checked before it starts.
+
+A bad value stops the crawl with one line on stderr and a distinct exit status
+(health.EXIT_USAGE, health.EXIT_LOCKED), never a traceback.
+"""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import NoReturn
+
+from . import portal
+from .archive import Archive, ArchiveError
+from .health import EXIT_LOCKED, EXIT_USAGE, Thresholds
+from .lock import ArchiveLock, Locked
+from .schedule import moment, parse_days
+
+_TRUE = {"1", "true", "yes", "on"}
+_FALSE = {"0", "false", "no", "off", ""}
+
+
+class ConfigError(ValueError):
+    """A setting or argument that cannot work."""
+
+
+def stop(message: str, status: int = EXIT_USAGE) -> NoReturn:
+    """Stop before crawling: one line on stderr and a distinct exit status."""
+    sys.stderr.write(f"Error: {message}\n")
+    raise SystemExit(status)
+
+
+def parse_sections(value: str | None) -> tuple[portal.Section, ...]:
+    """The sections named by ``-a sections=g60zx,sjxw`` (all when not given)."""
+    if not value:
+        return portal.SECTIONS
+    slugs = [s.strip() for s in value.split(",") if s.strip()]
+    unknown = [s for s in slugs if s not in portal.SECTIONS_BY_SLUG]
+    if unknown or not slugs:
+        known = ",".join(portal.SECTIONS_BY_SLUG)
+        raise ConfigError(f"unknown section(s) {','.join(unknown) or value!r}; known: {known}")
+    return tuple(portal.SECTIONS_BY_SLUG[s] for s in dict.fromkeys(slugs))
+
+
+def parse_flag(name: str, value) -> bool:
+    """``-a full=1`` and friends: 1/true/yes/on or 0/false/no/off."""
+    text = str(value).strip().lower() if value is not None else ""
+    if text in _TRUE:
+        return True
+    if text in _FALSE:
+        return False
+    raise ConfigError(f"{name} must be 1 or 0, got {value!r}")
+
+
+def make_clock(value: str | None) -> Callable[[], datetime]:
+    """The clock of a run: the system's, or frozen at ``G60_NOW`` (tests, replays of old mirrors)."""
+    if not value:
+        return lambda: datetime.now(timezone.utc)
+    try:
+        frozen = moment(value)
+    except (ValueError, OverflowError) as exc:
+        raise ConfigError(f"G60_NOW must be an ISO 8601 time, got {value!r}") from exc
+    return lambda: frozen
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    archive: str
+    replay_dir: str | None
+    batch: int
+    clock: Callable[[], datetime]
+    revisit_days: tuple[int, ...]
+    page_max_age: float
+    thresholds: Thresholds
+    health_runs: int
+
+
+def load(settings) -> RunConfig:
+    """The run's configuration from Scrapy settings; raises ConfigError."""
+    replay = settings.get("G60_REPLAY_DIR")
+    if replay and not Path(replay).is_dir():
+        raise ConfigError(f"G60_REPLAY_DIR {replay!r} is not a folder")
+
+    def number(name: str, kind=float, minimum=0):
+        try:
+            value = kind(settings.get(name))
+        except (TypeError, ValueError):
+            value = None
+        if value is None or value < minimum:
+            raise ConfigError(f"{name} must be a number >= {minimum}, got {settings.get(name)!r}")
+        return value
+
+    try:
+        days = parse_days(settings.get("G60_REVISIT_DAYS"))
+    except ValueError as exc:
+        raise ConfigError(f"G60_REVISIT_DAYS must be days like 1,7,30: {exc}") from exc
+    return RunConfig(
+        archive=settings.get("G60_ARCHIVE"),
+        replay_dir=replay,
+        batch=number("G60_ARCHIVE_BATCH", int, 1),
+        clock=make_clock(settings.get("G60_NOW")),
+        revisit_days=days,
+        page_max_age=number("G60_PAGE_REVISIT_DAYS"),
+        thresholds=Thresholds(
+            min_items=number("G60_HEALTH_MIN_ITEMS", int, 1),
+            max_failure_rise=number("G60_HEALTH_MAX_FAILURE_RISE"),
+            max_generic_rise=number("G60_HEALTH_MAX_GENERIC_RISE"),
+            max_coverage_drop=number("G60_HEALTH_MAX_COVERAGE_DROP"),
+        ),
+        health_runs=number("G60_HEALTH_RUNS", int, 1),
+    )
+
+
+def prepare(crawler) -> RunConfig:
+    """Check the settings, take the archive's lock and open (migrate) the archive once.
+
+    The lock is kept on the crawler for the life of the process. Exits with
+    EXIT_USAGE for a bad setting, EXIT_LOCKED if another crawl holds the archive.
+    """
+    try:
+        config = load(crawler.settings)
+    except ConfigError as exc:
+        stop(str(exc))
+    if Path(config.archive).is_dir():
+        stop(f"G60_ARCHIVE: {config.archive} is a directory, not an archive file")
+    lock = ArchiveLock(config.archive)
+    try:
+        lock.acquire()
+    except Locked as exc:
+        stop(f"{exc}; this run did nothing", EXIT_LOCKED)
+    except OSError as exc:
+        stop(f"G60_ARCHIVE: cannot lock {lock.path}: {exc.strerror}")
+    crawler.g60_lock = lock
+    try:
+        Archive.open(config.archive, clock=config.clock).close()
+    except ArchiveError as exc:
+        stop(f"G60_ARCHIVE: {exc}")
+    return config
