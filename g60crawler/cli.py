@@ -7,9 +7,24 @@ from pathlib import Path
 
 import click
 
+from .archive import Archive, ArchiveError
 from .assemble import build_article
 from .items import ARTICLE_FIELDS, FailureItem
 from .pages.article import extract_raw
+
+
+DEFAULT_DB = "archive/g60.sqlite"
+
+db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+                         type=click.Path(path_type=Path), help="The archive file.")
+
+
+def open_archive(path: Path) -> Archive:
+    """Open an existing archive for a command, or stop with a one-line error."""
+    try:
+        return Archive.open(path, create=False)
+    except ArchiveError as exc:
+        raise click.ClickException(str(exc)) from exc
 
 
 @click.group()
@@ -49,3 +64,54 @@ def extract(path: Path, url: str) -> None:
     out = item.public_dict()
     assert tuple(out) == ARTICLE_FIELDS
     click.echo(json.dumps(out, ensure_ascii=False, indent=2))
+
+
+RUN_COLUMNS = (("id", "run"), ("started_at", "started (UTC)"), ("finish_reason", "end"), ("exit_code", "exit"),
+               ("pages_fetched", "fetched"), ("articles_new", "new"), ("articles_changed", "changed"),
+               ("articles_unchanged", "same"), ("not_modified", "304"), ("duplicates", "dup"),
+               ("failures", "failed"), ("tombstones", "gone"))
+
+
+@main.command()
+@db_option
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 10_000),
+              help="How many runs, newest first.")
+@click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
+def runs(db_path: Path, limit: int, fmt: str) -> None:
+    """List recent crawl runs: when, how they ended, what they did.
+
+    A run still going (or killed) has no end; `exit` 3 means a health check
+    failed (its reasons are listed under the table).
+
+    Example:
+
+        g60crawler runs --db archive/g60.sqlite --limit 5
+    """
+    archive = open_archive(db_path)
+    try:
+        rows = archive.runs(limit)
+    finally:
+        archive.close()
+    if fmt == "json":
+        for row in rows:
+            row["problems"] = json.loads(row["problems"])
+        click.echo(json.dumps(rows, ensure_ascii=False, indent=2))
+        return
+    table = [[_cell(row, key) for key, _ in RUN_COLUMNS] for row in rows]
+    headers = [title for _, title in RUN_COLUMNS]
+    widths = [max(len(h), *(len(r[i]) for r in table)) if table else len(h) for i, h in enumerate(headers)]
+    click.echo("  ".join(h.ljust(w) for h, w in zip(headers, widths)).rstrip())
+    for r in table:
+        click.echo("  ".join(c.ljust(w) for c, w in zip(r, widths)).rstrip())
+    for row in rows:
+        for problem in json.loads(row["problems"]):
+            click.echo(f"run {row['id']}: {problem}")
+
+
+def _cell(row: dict, key: str) -> str:
+    value = row[key]
+    if key == "started_at":
+        return value[:19].replace("T", " ")
+    if key == "finish_reason":
+        return value or "(running or killed)"
+    return "" if value is None else str(value)

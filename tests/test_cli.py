@@ -79,3 +79,32 @@ def test_sections_argument_limits_the_crawl(tmp_path):
     # sjxw's 8 articles and the 关于我们 page; nothing of the other sections
     assert query(archive, "SELECT section, COUNT(*) FROM articles GROUP BY section ORDER BY section") == [
         ("gywm", 1), ("sjxw", 8)]
+
+
+def test_runs_lists_recent_runs(tmp_path):
+    archive = tmp_path / "a.sqlite"
+    assert run_crawl(archive, replay=SITE, args=("sections=sjxw",)).returncode == 0
+    assert run_crawl(archive, replay=SITE, args=("sections=sjxw",)).returncode == 0
+    result = CliRunner().invoke(main, ["runs", "--db", str(archive)])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["run", "started", "(UTC)", "end", "exit", "fetched", "new", "changed", "same",
+                                "304", "dup", "failed", "gone"]
+    # newest first: run 2 fetched robots.txt and sjxw's first list page; run 1 all of sjxw
+    assert lines[1].split()[0:1] + lines[1].split()[3:] == ["2", "finished", "0", "2", "0", "0", "0", "0", "0", "0", "0"]
+    assert lines[2].split()[0:1] + lines[2].split()[3:] == ["1", "finished", "0", "11", "8", "0", "0", "0", "0", "0", "0"]
+    as_json = json.loads(CliRunner().invoke(main, ["runs", "--db", str(archive), "--format", "json"]).output)
+    assert [r["id"] for r in as_json] == [2, 1] and as_json[0]["problems"] == []
+
+
+@pytest.mark.parametrize("make, message", [
+    (lambda p: None, "Error: no archive at {p}"),
+    (lambda p: p.mkdir(), "Error: {p} is a directory, not an archive file"),
+    (lambda p: p.write_bytes(b"PK\x03\x04 not sqlite" * 200), "Error: {p} is not a usable archive: file is not a database"),
+])
+def test_runs_on_a_bad_archive_path(tmp_path, make, message):
+    path = tmp_path / "x.sqlite"
+    make(path)
+    result = CliRunner().invoke(main, ["runs", "--db", str(path)])
+    assert result.exit_code == 1
+    assert result.output.strip() == message.format(p=path)
