@@ -166,6 +166,34 @@ CREATE TABLE section_sweeps (
     swept_at TEXT NOT NULL
 );
 """),
+    (3, "research: cities, Chinese full-text index, views for common questions", """
+ALTER TABLE articles ADD COLUMN cities TEXT NOT NULL DEFAULT '[]';
+
+-- segmented text (character bigrams, see archive/fts.py), rowid = articles.id,
+-- kept in step by the archive library on every insert and new version
+CREATE VIRTUAL TABLE articles_fts USING fts5(title, summary, body, tokenize = 'unicode61');
+
+CREATE VIEW articles_per_section_month AS
+    SELECT s.section, sec.name AS section_name, substr(a.published, 1, 7) AS month, COUNT(*) AS articles
+    FROM article_sections s JOIN articles a ON a.id = s.article_id
+    JOIN sections sec ON sec.slug = s.section
+    WHERE a.kind = 'article'
+    GROUP BY s.section, month ORDER BY s.section, month;
+
+CREATE VIEW editors_per_section AS
+    SELECT a.editor, s.section, sec.name AS section_name, COUNT(*) AS articles,
+           MIN(a.published) AS first_published, MAX(a.published) AS last_published
+    FROM article_sections s JOIN articles a ON a.id = s.article_id
+    JOIN sections sec ON sec.slug = s.section
+    WHERE a.kind = 'article' AND a.editor IS NOT NULL
+    GROUP BY a.editor, s.section ORDER BY articles DESC, a.editor;
+
+CREATE VIEW articles_per_city_month AS
+    SELECT c.value AS city, substr(a.published, 1, 7) AS month, COUNT(*) AS articles
+    FROM articles a, json_each(a.cities) c
+    WHERE a.kind = 'article'
+    GROUP BY city, month ORDER BY city, month;
+"""),
 ]
 
 

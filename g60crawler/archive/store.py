@@ -20,9 +20,11 @@ from pathlib import Path
 import sqlite_utils
 
 from .. import normalize, portal
+from ..cities import cities_in
 from ..health import RunMetrics
 from ..items import ArticleItem, Capture, FailureItem, ListEntry
 from ..schedule import revisit_due, stale
+from .fts import segment
 from .schema import migrate
 
 #: The fields whose change makes a new version of an article.
@@ -408,6 +410,7 @@ class Archive:
              _json(item.attachments), item.extraction, item.encoding, bhash, chash, now, now, now),
         )
         self._insert_version(cur.lastrowid, 1, item, chash, run_id, now)
+        self._derive(cur.lastrowid, item)
         return cur.lastrowid
 
     def _insert_version(self, article_id: int, version: int, item: ArticleItem, chash: str,
@@ -439,8 +442,79 @@ class Archive:
              item.published, _json(item.images), _json(item.attachments), item.extraction,
              item.encoding, bhash, chash, version + 1, now, article_id),
         )
+        self._derive(article_id, item)
+
+    def _derive(self, article_id: int, item: ArticleItem) -> None:
+        """Fields computed from the content: the cities and the full-text index."""
+        self.conn.execute("UPDATE articles SET cities = ? WHERE id = ?",
+                          (_json(cities_in(item.title, item.summary, item.body)), article_id))
+        self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
+        self.conn.execute(
+            "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+            (article_id, segment(item.title), segment(item.summary), segment(item.body)))
+
+    # ------------------------------------------------------------ reparse
+
+    def list_entry(self, url: str) -> ListEntry | None:
+        """The first list entry seen for a URL (its title and date are evidence for the article)."""
+        row = self.conn.execute(
+            "SELECT url, section, list_title, list_date, list_url FROM listings WHERE url = ? "
+            "ORDER BY first_seen LIMIT 1", (normalize.canonical_url(url),)).fetchone()
+        return ListEntry(*row) if row else None
+
+    def reparsed(self, article_id: int, item: ArticleItem) -> bool:
+        """Apply a re-extraction: a new version if the content changed; derived fields always.
+
+        Returns True if a new version was made.
+        """
+        chash = content_hash(item)
+        (current,) = self.conn.execute("SELECT content_hash FROM articles WHERE id = ?", (article_id,)).fetchone()
+        if current != chash:
+            self._new_version(article_id, item, chash, normalize.body_hash(item.body), None, self.now())
+            self.conn.execute("UPDATE article_urls SET content_hash = ? WHERE url = ?", (chash, item.canonical_url))
+            return True
+        self._derive(article_id, item)
+        return False
+
+    def link_capture(self, capture_id: int, canonical_url: str) -> None:
+        """Link a stored capture to the current version of the article at a URL."""
+        self.conn.execute(
+            "UPDATE captures SET version_id = (SELECT v.id FROM article_versions v JOIN articles a "
+            "ON a.id = v.article_id AND v.version = a.current_version JOIN article_urls u "
+            "ON u.article_id = a.id WHERE u.url = ?) WHERE id = ?", (canonical_url, capture_id))
 
     # ------------------------------------------------------------ reading
+
+    def article(self, id_or_url: str | int) -> dict | None:
+        """One article in full: fields, sections, URLs and every version (None if unknown).
+
+        :param id_or_url: the article's id, or any URL it was found under.
+        """
+        if str(id_or_url).isdigit():
+            where, key = "a.id = ?", int(id_or_url)
+        else:
+            where, key = "a.id = (SELECT article_id FROM article_urls WHERE url = ?)", normalize.canonical_url(
+                str(id_or_url))
+        cur = self.conn.execute(f"SELECT a.* FROM articles a WHERE {where}", (key,))
+        row = cur.fetchone()
+        if row is None:
+            return None
+        article = dict(zip([d[0] for d in cur.description], row))
+        for name in ("images", "attachments", "cities"):
+            article[name] = json.loads(article[name])
+        article_id = article["id"]
+        article["sections"] = [s for (s,) in self.conn.execute(
+            "SELECT DISTINCT section FROM article_sections WHERE article_id = ? ORDER BY section", (article_id,))]
+        article["urls"] = [u for (u,) in self.conn.execute(
+            "SELECT url FROM article_urls WHERE article_id = ? ORDER BY first_seen, url", (article_id,))]
+        vcur = self.conn.execute(
+            "SELECT version, url, title, summary, body, editor, source, author, published, seen_at, superseded_at, "
+            "extraction FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,))
+        names = [d[0] for d in vcur.description]
+        article["versions"] = [dict(zip(names, r)) for r in vcur.fetchall()]
+        for name in ("body_hash", "content_hash"):
+            article.pop(name)
+        return article
 
     def counts(self) -> dict[str, int]:
         """Row counts of the main tables (for tests, reports and `runs`)."""

@@ -7,10 +7,10 @@ from pathlib import Path
 
 import click
 
-from .archive import Archive, ArchiveError
-from .assemble import build_article
-from .items import ARTICLE_FIELDS, FailureItem
-from .pages.article import extract_raw
+from ..archive import Archive, ArchiveError
+from ..assemble import build_article
+from ..items import ARTICLE_FIELDS, FailureItem
+from ..pages.article import extract_raw
 
 
 DEFAULT_DB = "archive/g60.sqlite"
@@ -115,3 +115,7 @@ def _cell(row: dict, key: str) -> str:
     if key == "finish_reason":
         return value or "(running or killed)"
     return "" if value is None else str(value)
+
+
+# the research commands register themselves on `main`
+from . import research, web  # noqa: E402,F401

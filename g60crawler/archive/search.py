@@ -1,0 +1,181 @@
+"""Searching and filtering the archive: the library behind `search`, `export` and `stats`."""
+
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from ..cities import CITIES
+from .fts import QueryError, parse_query
+
+_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+SNIPPET_CHARS = 40
+
+
+class SearchError(ValueError):
+    """A search the user must change: a bad filter, an empty or invalid query."""
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Restrictions shared by search, export and stats; every value is a bound parameter."""
+
+    section: str | None = None
+    since: str | None = None  # YYYY, YYYY-MM or YYYY-MM-DD, inclusive
+    until: str | None = None  # inclusive
+    editor: str | None = None
+    city: str | None = None
+    kind: str | None = "article"
+
+    def check(self) -> None:
+        for name in ("since", "until"):
+            value = getattr(self, name)
+            if value is not None and not _DATE.match(value):
+                raise SearchError(f"--{name} must be a date like 2023, 2023-06 or 2023-06-06, got {value!r}")
+        if self.city is not None and self.city not in CITIES:
+            raise SearchError(f"--city must be one of {' '.join(CITIES)}, got {self.city!r}")
+
+    def sql(self, alias: str = "a") -> tuple[str, list]:
+        """A WHERE fragment (``1`` when no filter) and its parameters."""
+        self.check()
+        clauses, params = ["1"], []
+        if self.kind:
+            clauses.append(f"{alias}.kind = ?")
+            params.append(self.kind)
+        if self.section:
+            clauses.append(f"EXISTS (SELECT 1 FROM article_sections s WHERE s.article_id = {alias}.id "
+                           "AND s.section = ?)")
+            params.append(self.section)
+        if self.since:
+            clauses.append(f"{alias}.published >= ?")
+            params.append(self.since)
+        if self.until:
+            clauses.append(f"substr({alias}.published, 1, ?) <= ?")
+            params += [len(self.until), self.until]
+        if self.editor:
+            clauses.append(f"{alias}.editor = ?")
+            params.append(self.editor)
+        if self.city:
+            clauses.append(f"EXISTS (SELECT 1 FROM json_each({alias}.cities) c WHERE c.value = ?)")
+            params.append(self.city)
+        return " AND ".join(clauses), params
+
+
+@dataclass
+class Hit:
+    id: int
+    url: str
+    title: str
+    published: str | None
+    sections: list[str]
+    editor: str | None
+    cities: list[str]
+    snippet: str
+    score: float | None
+
+    def as_dict(self) -> dict:
+        return dict(self.__dict__)
+
+
+_COLUMNS = ("a.id, a.canonical_url, a.title, a.published, a.editor, a.cities, a.summary, a.body, "
+            "(SELECT group_concat(section, ',') FROM (SELECT DISTINCT section FROM article_sections s "
+            "WHERE s.article_id = a.id ORDER BY section)) AS sections")
+
+
+def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), sort: str = "relevance",
+           limit: int = 20, raw: bool = False) -> list[Hit]:
+    """Articles matching a query, best first (or newest first), with a highlighted snippet.
+
+    :param conn: a connection to the archive.
+    :param query: what the user typed; searched as text unless ``raw``.
+    :param filters: section, dates, editor, city.
+    :param sort: ``relevance`` (bm25, title counting most) or ``date`` (newest first).
+    :param limit: at most this many hits.
+    :param raw: pass ``query`` to FTS5 as it is (its syntax over the bigram index).
+    :raises SearchError: for an empty query, a bad filter or invalid raw syntax.
+    """
+    if sort not in ("relevance", "date"):
+        raise SearchError(f"--sort must be relevance or date, got {sort!r}")
+    where, params = filters.sql()
+    if raw:
+        match, terms, singles = query, tuple(query.split()), ()
+    else:
+        try:
+            parsed = parse_query(query)
+        except QueryError as exc:
+            raise SearchError(str(exc)) from exc
+        match, terms, singles = parsed.match, parsed.terms, parsed.singles
+    for char in singles:
+        where += " AND instr(a.title || ' ' || COALESCE(a.summary, '') || ' ' || a.body, ?) > 0"
+        params.append(char)
+    order = "score" if sort == "relevance" and match else "a.published IS NULL, a.published DESC, a.id DESC"
+    if match:
+        sql = (f"SELECT {_COLUMNS}, bm25(articles_fts, 10.0, 5.0, 1.0) AS score FROM articles_fts "
+               f"JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? AND {where} "
+               f"ORDER BY {order} LIMIT ?")
+        args = [match, *params, limit]
+    else:
+        sql = f"SELECT {_COLUMNS}, NULL AS score FROM articles a WHERE {where} ORDER BY {order} LIMIT ?"
+        args = [*params, limit]
+    try:
+        rows = conn.execute(sql, args).fetchall()
+    except sqlite3.OperationalError as exc:
+        if raw:
+            raise SearchError(f"invalid FTS5 query {query!r}: {exc}") from exc
+        raise
+    return [Hit(r[0], r[1], r[2], r[3], (r[8] or "").split(",") if r[8] else [], r[4], json.loads(r[5]),
+                snippet(terms, r[2], r[6], r[7]), r[9]) for r in rows]
+
+
+def snippet(terms: tuple[str, ...], title: str | None, summary: str | None, body: str | None,
+            width: int = SNIPPET_CHARS) -> str:
+    """A passage around the first term found (body first), each term marked ``**like this**``."""
+    lowered = [t.lower() for t in terms if t]
+    for text in (body, summary, title):
+        if not text:
+            continue
+        low = text.lower()
+        hits = [(low.find(t), t) for t in lowered if t in low]
+        if not hits:
+            continue
+        pos, term = min(hits)
+        start, end = max(0, pos - width), min(len(text), pos + len(term) + width)
+        passage = text[start:end].replace("\n\n", " ")
+        pattern = "|".join(re.escape(t) for t in sorted(set(lowered), key=len, reverse=True))
+        passage = re.sub(pattern, lambda m: f"**{m.group(0)}**", passage, flags=re.I)
+        return ("…" if start else "") + passage + ("…" if end < len(text) else "")
+    return (body or "")[: 2 * width].replace("\n\n", " ")
+
+
+def iter_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query: str | None = None,
+                  columns: tuple[str, ...] = ()) -> Iterator[dict]:
+    """Every article matching the filters (and a query), one row at a time, oldest first.
+
+    Rows are read from a cursor as they are needed: an export of the whole archive
+    never holds it in memory.
+    """
+    where, params = filters.sql()
+    source = "articles a"
+    if query:
+        try:
+            parsed = parse_query(query)
+        except QueryError as exc:
+            raise SearchError(str(exc)) from exc
+        if parsed.match:
+            source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+            where = "articles_fts MATCH ? AND " + where
+            params = [parsed.match, *params]
+        for char in parsed.singles:
+            where += " AND instr(a.title || ' ' || COALESCE(a.summary, '') || ' ' || a.body, ?) > 0"
+            params.append(char)
+    selected = ", ".join(f"a.{c}" for c in columns)
+    cur = conn.execute(
+        f"SELECT {selected}, (SELECT group_concat(section, ',') FROM (SELECT DISTINCT section FROM "
+        f"article_sections s WHERE s.article_id = a.id ORDER BY section)) AS sections FROM {source} "
+        f"WHERE {where} ORDER BY a.published IS NULL, a.published, a.id", params)
+    names = [*columns, "sections"]
+    for row in cur:
+        yield dict(zip(names, row))
