@@ -32,3 +32,14 @@ def proxy():
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+@pytest.fixture(scope="session")
+def fixture_archive(tmp_path_factory) -> Path:
+    """An archive built by a replay crawl of fixtures/site (shared, read-only: copy it to write)."""
+    from .crawl import run_crawl
+
+    archive = tmp_path_factory.mktemp("fixture-archive") / "g60.sqlite"
+    done = run_crawl(archive, replay=SITE)
+    assert done.returncode == 0, done.stderr[-3000:]
+    return archive

@@ -198,7 +198,7 @@ def export(fmt: str, output: Path | None, query, section, since, until, editor, 
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     try:
         if output is None:
-            stream = io.TextIOWrapper(click.get_binary_stream("stdout"), encoding=encoding, newline="")
+            stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
             try:
                 n = writer(archive.conn, stream, filters, query)
             finally:
