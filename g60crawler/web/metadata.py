@@ -52,6 +52,7 @@ def metadata(database: str) -> dict:
                         "description": ("Every word must occur in the title, 摘要 or body; a two-character "
                                         "word such as 合肥 or 人才 works, and so do phrases."),
                         "sql": SEARCH_SQL,
+                        "hide_sql": True,
                     },
                     "per_section_month": {
                         "title": "Articles per section per month",
