@@ -118,37 +118,40 @@ SECTION_CUM = tuple(itertools.accumulate((30, 20, 20, 12, 10, 8)))
 # (tag, weight, template); a section multiplies the weight of its favoured tags.
 
 SENTENCES = (
-    ("event", 8, "{md}，{topic}{event}在{city}{district}举行，来自九城市的{n}家企业参加。"),
+    ("event", 8, "{md}，{topic}{event}在{city}{district}举行，来自{place}的{n}家企业参加。"),
     ("event", 5, "此次{event}由{org}主办，{district}{carrier}承办。"),
     ("event", 4, "会上，{n}个{topic}项目集中签约，总投资{big}亿元。"),
+    ("event", 2, "{md}，G60科创走廊九城市{topic}{event}在{city}召开。"),
     ("general", 10, "{city}{adv}{verb}{topic}与{topic}融合发展，{verb}{topic}{carrier}。"),
     ("general", 8, "据介绍，{district}{adv}{verb}{topic}，目前已集聚{topic}企业{n}家。"),
-    ("general", 8, "{org}表示，将{adv}{verb}{topic}，{verb}长三角一体化高质量发展。"),
     ("general", 6, "近年来，{city}{verb}{topic}产业集群，{year}年实现产值{big}亿元，同比增长{pct}%。"),
     ("general", 6, "{city}{position}{person}在讲话中指出，要{adv}{verb}{topic}，{verb}{topic}。"),
-    ("general", 6, "G60科创走廊九城市{adv}{verb}{topic}合作，{verb}{topic}{carrier}。"),
-    ("general", 5, "{city}与{city}{verb}{topic}协同创新，共建{topic}{carrier}。"),
-    ("general", 5, "{place}{topic}发展势头良好，{city}在其中发挥了重要作用。"),
+    ("general", 5, "{city}与{city2}{verb}{topic}协同创新，共建{topic}{carrier}。"),
     ("general", 4, "下一步，{city}将{adv}{verb}{topic}，{adv}{verb}{topic}。"),
+    ("general", 4, "{place}{topic}发展势头良好，{city}在其中发挥了重要作用。"),
+    ("general", 3, "{org}表示，将{adv}{verb}{topic}，{verb}长三角一体化高质量发展。"),
     ("general", 3, "{org}与{org}签署战略合作协议，围绕{topic}、{topic}等领域开展合作。"),
-    ("general", 3, "长三角G60科创走廊已成为{place}{topic}的重要策源地。"),
-    ("general", 2, "截至{year}年底，{city}累计建成{fiveg}{big}个，实现{district}全覆盖。"),
-    ("general", 2, "{org}在{district}落地{topic}项目，项目建成后可形成年产{gwh}GWh{battery}的生产能力。"),
-    ("general", 1, "{org}成功登陆A股市场，成为{city}第{n}家A股上市公司。"),
-    ("general", 1, "今年以来，{district}新增A股。"),
+    ("general", 2, "G60科创走廊九城市{adv}{verb}{topic}合作，{verb}{topic}{carrier}。"),
+    ("general", 2, "长三角G60科创走廊已成为{place}{topic}的重要策源地。"),
+    ("general", 1.5, "截至{year}年底，{city}累计建成{fiveg}{big}个，实现{district}全覆盖。"),
+    ("general", 1, "{org}在{district}落地{topic}项目，项目建成后可形成年产{gwh}GWh{battery}的生产能力。"),
+    ("general", 0.6, "{org}成功登陆A股市场，成为{city}第{n}家A股上市公司。"),
+    ("general", 0.4, "今年以来，{district}{n}家企业登陆A股。"),
     ("policy", 6, "{city}出台{policy}，在{talent}、{topic}等方面给予支持。"),
     ("policy", 4, "根据{policy}，符合条件的{topic}企业最高可获得{n}万元补贴。"),
     ("policy", 3, "{district}{adv}推进{policy}落地，{year}年累计兑现资金{big}亿元。"),
     ("talent", 6, "{city}{adv}{verb}{talent}工作，为{topic}企业引进{talent}{n}名。"),
-    ("talent", 4, "九城人社部门联合举办{topic}{talent}专场招聘会，提供岗位{big}个。"),
+    ("talent", 3, "九城人社部门联合举办{topic}{talent}专场招聘会，提供岗位{big}个。"),
     ("talent", 3, "{district}{verb}{talent}，建成{talent}服务站{n}个。"),
     ("invest", 5, "{org}在{city}投资{big}亿元建设{topic}{carrier}。"),
     ("invest", 4, "{city}{topic}产业基金完成首期募资{big}亿元，重点投向{topic}领域。"),
     ("transfer", 4, "{org}推动科技成果转化，{n}项{topic}成果在{district}实现产业化。"),
     ("transfer", 2, "{city}技术合同成交额达{big}亿元，科技成果转化成效明显。"),
-    ("rare", 0.3, "在{rare}等前沿领域，{org}攻克了一批关键技术。"),
-    ("rare", 0.15, "{district}{rare}项目正式投产，填补了{place}相关领域空白。"),
+    # only in the few articles about a rare technology (RARE_SHARE)
+    ("rare", 0, "在{rare}等前沿领域，{org}攻克了一批关键技术。"),
+    ("rare", 0, "{district}{rare}项目正式投产，填补了{place}相关领域空白。"),
 )
+RARE_SHARE = 0.02
 SECTION_TAGS = {"g60zx": ("event",), "sjxw": (), "jcfc": ("event", "invest"), "zcfw": ("policy",),
                 "cytz": ("invest", "transfer"), "zcnx": ("talent",)}
 TITLES = (
@@ -156,16 +159,16 @@ TITLES = (
     (5, "G60科创走廊{topic}{event}在{city}举行"),
     (4, "{city}：{topic}{event}签约{n}个项目"),
     (3, "{district}{verb}{topic}{carrier}"),
-    (3, "九城市{verb}{topic}协同发展"),
+    (2, "九城市{verb}{topic}协同发展"),
     (3, "{city}出台{policy}支持{topic}"),
     (3, "{city}{verb}{talent}{event}"),
-    (2, "长三角一体化｜{city}{verb}{topic}"),
+    (1, "长三角一体化｜{city}{verb}{topic}"),
     (2, "{org}{verb}{topic}科技成果转化"),
-    (1, "{city}与{city}共建{topic}{carrier}"),
+    (1, "{city}与{city2}共建{topic}{carrier}"),
 )
 _SLOT = re.compile(r"\{(\w+)\}")
-_SENTENCE_TAGS = tuple(t for t, _, _ in SENTENCES)
 _SENTENCE_TEXT = tuple(s for _, _, s in SENTENCES)
+_RARE_SENTENCES = tuple(i for i, (tag, _, _) in enumerate(SENTENCES) if tag == "rare")
 _TITLE_CUM = tuple(itertools.accumulate(w for w, _ in TITLES))
 _SECTION_SENTENCE_CUM = {
     section: tuple(itertools.accumulate(w * (4 if tag in SECTION_TAGS[section] else 1)
@@ -179,20 +182,49 @@ def _pick(rng: Random, cum: tuple) -> int:
 
 
 class Writer:
-    """Composes the text of one article: slots filled from the vocabularies."""
+    """Composes the text of one article around its own subject.
+
+    An article is about one or two cities, one to three topics and (seldom) a
+    rare technology, and repeats a handful of sentence patterns: so a term
+    is frequent in the articles about it, not spread evenly over the archive.
+    """
 
     def __init__(self, rng: Random, section: str, day: date) -> None:
         self.rng, self.section, self.day = rng, section, day
-        self.city = None
+        first = "松江" if section == "sjxw" and rng.random() < 0.7 else CITY.draw(rng)
+        self.cities = [first] + ([CITY.draw(rng)] if rng.random() < 0.4 else [])
+        self.topics = list(dict.fromkeys(TOPIC.draw(rng) for _ in range(rng.randint(1, 3))))
+        cum = _SECTION_SENTENCE_CUM[section]
+        self.patterns = [_pick(rng, cum) for _ in range(rng.randint(4, 8))]
+        self.rare = RARE.draw(rng) if rng.random() < RARE_SHARE else None
+        if self.rare:
+            self.patterns.append(rng.choice(_RARE_SENTENCES))
+        self.city: str | None = None
+        self.used: set[str] = set()
+
+    def _fresh(self, draw) -> str:
+        """A phrase not yet used in this sentence (no "人工智能与人工智能")."""
+        for _ in range(4):
+            value = draw()
+            if value not in self.used:
+                break
+        self.used.add(value)
+        return value
 
     def slot(self, name: str) -> str:
         rng = self.rng
-        if name == "city":
-            # 松江新闻 is about 松江 most of the time
-            self.city = "松江" if self.section == "sjxw" and rng.random() < 0.6 else CITY.draw(rng)
-            return self.city + (CITY_SUFFIX[self.city] if rng.random() < 0.35 else "")
+        if name in ("city", "city2"):
+            own = name == "city" and rng.random() < 0.85
+            city = self._fresh(lambda: rng.choice(self.cities) if own else CITY.draw(rng))
+            self.city = self.city or city
+            return city + (CITY_SUFFIX[city] if rng.random() < 0.35 else "")
         if name == "district":
-            return DISTRICTS[self.city or CITY.draw(rng)].draw(rng)
+            return DISTRICTS[self.city or rng.choice(self.cities)].draw(rng)
+        if name == "topic":
+            own = rng.random() < 0.8
+            return self._fresh(lambda: rng.choice(self.topics) if own else TOPIC.draw(rng))
+        if name == "rare":
+            return self.rare or RARE.draw(rng)
         if name == "n":
             return str(rng.randint(2, 120))
         if name == "big":
@@ -207,14 +239,14 @@ class Writer:
             return f"{self.day.month}月{self.day.day}日"
         if name == "person":
             return SURNAME.draw(rng) + GIVEN.draw(rng)
-        return VOCABS[name].draw(rng)
+        return self._fresh(lambda: VOCABS[name].draw(rng))
 
     def fill(self, template: str) -> str:
-        self.city = None
+        self.city, self.used = None, set()
         return _SLOT.sub(lambda m: self.slot(m.group(1)), template)
 
     def sentence(self) -> str:
-        return self.fill(_SENTENCE_TEXT[_pick(self.rng, _SECTION_SENTENCE_CUM[self.section])])
+        return self.fill(_SENTENCE_TEXT[self.rng.choice(self.patterns)])
 
     def title(self) -> str:
         while True:
@@ -234,8 +266,7 @@ class Writer:
             length += len(paragraph) + 2
             if length >= target:
                 break
-        body = "\n\n".join(paragraphs)
-        return body[:1500].rstrip()
+        return "\n\n".join(paragraphs)[:1500].rstrip()
 
 
 VOCABS = {"topic": TOPIC, "policy": POLICY, "talent": TALENT, "org": ORG, "event": EVENT, "verb": VERB,
