@@ -67,7 +67,7 @@ CITY_SUFFIX = {c: "市" for c in CITY_ORDER} | {"松江": "区"}
 TOPIC = Vocab((
     "科技创新", "产业链", "高质量发展", "集成电路", "人工智能", "长三角一体化", "生物医药", "新能源汽车",
     "科技成果转化", "数字经济", "智能制造", "高端装备", "新材料", "营商环境", "工业互联网", "5G",
-    "专精特新", "知识产权", "创新链", "绿色低碳", "招商引资", "产教融合", "新型显示", "机器人",
+    "专精特新", "知识产权", "芯片", "创新链", "绿色低碳", "招商引资", "产教融合", "新型显示", "机器人",
     "科创金融", "大数据", "光伏", "储能", "低空经济", "商业航天", "工业软件", "智能网联汽车",
     "医疗器械", "云计算", "数据要素", "算力", "卫星互联网", "现代服务业", "跨境电商", "物联网",
     "标准化", "区块链", "质量品牌", "碳达峰碳中和", "元宇宙", "氢能",
@@ -81,8 +81,8 @@ TALENT = Vocab((
     "海外人才", "人才驿站", "博士后工作站", "人才安居", "卓越工程师", "人才飞地",
 ), 1.0)
 ORG = Vocab((
-    "G60科创走廊", "长三角G60科创走廊联席办", "九城市", "企业", "高校", "科研院所", "龙头企业", "产业联盟",
-    "松江区科委", "中小企业", "上市公司", "创新中心", "产业园区", "孵化器", "投资机构", "协会",
+    "企业", "高校", "科研院所", "龙头企业", "产业联盟", "中小企业", "上市公司", "创新中心", "投资机构",
+    "G60科创走廊", "产业园区", "孵化器", "长三角G60科创走廊联席办", "协会", "九城市", "松江区科委",
     "中国科学技术大学", "浙江大学", "复旦大学", "上海交通大学", "合肥工业大学", "九城市场监管部门",
     "科创板上市企业", "九城人社部门",
 ), 1.1)
@@ -101,7 +101,8 @@ FIVEG = Vocab(("5G基站", "5G网络", "5G+工业互联网项目", "5G应用场�
 BATTERY = Vocab(("动力电池", "储能电池", "锂电池", "钠离子电池"), 1.0)
 RARE = Vocab(("量子计算", "碳纤维", "脑机接口", "合成生物", "钙钛矿", "第三代半导体", "固态电池",
               "航空发动机"), 1.0)
-PLACE = Vocab(("长三角", "长三角地区", "沪苏浙皖", "上海", "长三角生态绿色一体化发展示范区", "虹桥国际开放枢纽"), 1.0)
+PLACE = Vocab(("长三角", "沪苏浙皖", "全国各地", "上海", "长三角地区", "走廊沿线", "省内外", "九城",
+               "长三角生态绿色一体化发展示范区", "虹桥国际开放枢纽"), 1.0)
 POSITION = Vocab(("副区长", "副市长", "科技局局长", "发改委主任", "人社局局长", "联席办负责人", "园区负责人",
                   "企业负责人", "专家"), 1.0)
 SURNAME = Vocab("王李张刘陈杨赵黄周吴徐孙胡朱高林何郭马罗梁宋郑谢韩唐冯于董萧程曹", 0.6)
@@ -129,7 +130,7 @@ SENTENCES = (
     ("general", 5, "{city}与{city2}{verb}{topic}协同创新，共建{topic}{carrier}。"),
     ("general", 4, "下一步，{city}将{adv}{verb}{topic}，{adv}{verb}{topic}。"),
     ("general", 4, "{place}{topic}发展势头良好，{city}在其中发挥了重要作用。"),
-    ("general", 3, "{org}表示，将{adv}{verb}{topic}，{verb}长三角一体化高质量发展。"),
+    ("general", 1.5, "{org}表示，将{adv}{verb}{topic}，{verb}长三角一体化高质量发展。"),
     ("general", 3, "{org}与{org}签署战略合作协议，围绕{topic}、{topic}等领域开展合作。"),
     ("general", 2, "G60科创走廊九城市{adv}{verb}{topic}合作，{verb}{topic}{carrier}。"),
     ("general", 2, "长三角G60科创走廊已成为{place}{topic}的重要策源地。"),
@@ -152,8 +153,13 @@ SENTENCES = (
     ("rare", 0, "{district}{rare}项目正式投产，填补了{place}相关领域空白。"),
 )
 RARE_SHARE = 0.02
-SECTION_TAGS = {"g60zx": ("event",), "sjxw": (), "jcfc": ("event", "invest"), "zcfw": ("policy",),
-                "cytz": ("invest", "transfer"), "zcnx": ("talent",)}
+# What an article is mostly about, by section: its sentences are the general
+# ones and those of its kind (an article about a policy, about talent ...).
+KINDS = ("general", "event", "policy", "talent", "invest", "transfer")
+SECTION_KINDS = {  # weights, in the order of KINDS
+    "g60zx": (10, 40, 10, 10, 15, 15), "sjxw": (15, 30, 15, 15, 15, 10), "jcfc": (10, 40, 5, 5, 30, 10),
+    "zcfw": (5, 5, 80, 5, 5, 0), "cytz": (10, 0, 0, 0, 50, 40), "zcnx": (10, 5, 0, 85, 0, 0),
+}
 TITLES = (
     (6, "{city}{adv}{verb}{topic}"),
     (5, "G60科创走廊{topic}{event}在{city}举行"),
@@ -170,10 +176,11 @@ _SLOT = re.compile(r"\{(\w+)\}")
 _SENTENCE_TEXT = tuple(s for _, _, s in SENTENCES)
 _RARE_SENTENCES = tuple(i for i, (tag, _, _) in enumerate(SENTENCES) if tag == "rare")
 _TITLE_CUM = tuple(itertools.accumulate(w for w, _ in TITLES))
-_SECTION_SENTENCE_CUM = {
-    section: tuple(itertools.accumulate(w * (4 if tag in SECTION_TAGS[section] else 1)
-                                        for tag, w, _ in SENTENCES))
-    for section in SECTIONS
+_SECTION_KIND_CUM = {section: tuple(itertools.accumulate(w)) for section, w in SECTION_KINDS.items()}
+_KIND_SENTENCE_CUM = {
+    kind: tuple(itertools.accumulate(w if tag == "general" else 3 * w if tag == kind else 0
+                                     for tag, w, _ in SENTENCES))
+    for kind in KINDS
 }
 
 
@@ -192,9 +199,14 @@ class Writer:
     def __init__(self, rng: Random, section: str, day: date) -> None:
         self.rng, self.section, self.day = rng, section, day
         first = "松江" if section == "sjxw" and rng.random() < 0.7 else CITY.draw(rng)
-        self.cities = [first] + ([CITY.draw(rng)] if rng.random() < 0.4 else [])
+        self.cities = list(dict.fromkeys([first] + ([CITY.draw(rng)] if rng.random() < 0.3 else [])))
+        # the other city of "X与Y共建 ...": the article's second city, or one more
+        self.partner = self.cities[1] if len(self.cities) > 1 else CITY.draw(rng)
+        # main topics, then two side topics for sentences that name several
         self.topics = list(dict.fromkeys(TOPIC.draw(rng) for _ in range(rng.randint(1, 3))))
-        cum = _SECTION_SENTENCE_CUM[section]
+        self.side_topics = [TOPIC.draw(rng) for _ in range(2)]
+        self.place = PLACE.draw(rng)
+        cum = _KIND_SENTENCE_CUM[KINDS[_pick(rng, _SECTION_KIND_CUM[section])]]
         self.patterns = [_pick(rng, cum) for _ in range(rng.randint(4, 8))]
         self.rare = RARE.draw(rng) if rng.random() < RARE_SHARE else None
         if self.rare:
@@ -214,15 +226,20 @@ class Writer:
     def slot(self, name: str) -> str:
         rng = self.rng
         if name in ("city", "city2"):
-            own = name == "city" and rng.random() < 0.85
-            city = self._fresh(lambda: rng.choice(self.cities) if own else CITY.draw(rng))
+            city = rng.choice(self.cities) if name == "city" else self.partner
+            if city in self.used:  # "合肥与合肥": the partner's partner
+                city = next(c for c in CITY_ORDER if c not in self.used)
+            self.used.add(city)
             self.city = self.city or city
             return city + (CITY_SUFFIX[city] if rng.random() < 0.35 else "")
         if name == "district":
             return DISTRICTS[self.city or rng.choice(self.cities)].draw(rng)
-        if name == "topic":
-            own = rng.random() < 0.8
-            return self._fresh(lambda: rng.choice(self.topics) if own else TOPIC.draw(rng))
+        if name == "topic":  # the article's topics first, then its side topics, then any
+            own = ([t for t in self.topics if t not in self.used]
+                   or [t for t in self.side_topics if t not in self.used])
+            return self._fresh(lambda: rng.choice(own) if own else TOPIC.draw(rng))
+        if name == "place":
+            return self.place
         if name == "rare":
             return self.rare or RARE.draw(rng)
         if name == "n":
@@ -236,7 +253,8 @@ class Writer:
         if name == "year":
             return str(self.day.year - (1 if rng.random() < 0.6 else 0))
         if name == "md":
-            return f"{self.day.month}月{self.day.day}日"
+            day = self.day - timedelta(days=rng.randint(0, 20))
+            return f"{day.month}月{day.day}日"
         if name == "person":
             return SURNAME.draw(rng) + GIVEN.draw(rng)
         return self._fresh(lambda: VOCABS[name].draw(rng))

@@ -13,6 +13,18 @@ from . import normalize, portal
 from .items import ArticleItem, FailureItem, RawArticle
 
 
+#: Longest plausible values; a longer "editor" is a line of text, not a name.
+MAX_TITLE = 500
+MAX_NAME = 64
+MAX_CAPTION = 500
+MAX_SUMMARY = 2000
+
+
+def _bounded(value: str | None, limit: int) -> str | None:
+    """A short field, or None when the page gave something far too long to be it."""
+    return value if value is None or len(value) <= limit else None
+
+
 def join_pages(first: RawArticle, later: RawArticle) -> RawArticle:
     """One article from its pages: paragraphs, images and attachments in order.
 
@@ -84,16 +96,24 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
         title = normalize.clean_text(raw.list_entry.title) or None
     body = "\n\n".join(paragraphs) if paragraphs else None
     section = raw.section or portal.section_of_path(_path(raw.url))
-    if not body or not title:
+    problem = None
+    if not body:
+        problem = "no body"
+    elif not title:
+        problem = "no title"
+    elif len(title) > MAX_TITLE:
+        problem = "implausible title"  # a headline of thousands of characters is a broken page
+    if problem:
         return FailureItem(
             url=raw.url,
-            reason="no body" if not body else "no title",
-            detail=f"extraction={raw.extraction}",
+            reason=problem,
+            detail=f"extraction={raw.extraction}" + (f", title of {len(title)} characters" if title else ""),
             section=section,
             captures=raw.captures,
         )
     editor = normalize.parse_editor(raw.editor) or _loose_editor(raw.editor) or body_editor
     summary = normalize.strip_summary_label(raw.summary) if raw.summary else body_summary
+    summary = summary[:MAX_SUMMARY] if summary else summary
     return ArticleItem(
         url=raw.url,
         canonical_url=normalize.canonical_url(raw.url),
@@ -101,14 +121,14 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
         title=title,
         summary=summary,
         body=body,
-        editor=editor,
-        source=normalize.parse_source(raw.source),
-        author=normalize.parse_author(raw.author) or body_author,
+        editor=_bounded(editor, MAX_NAME),
+        source=_bounded(normalize.parse_source(raw.source), MAX_NAME),
+        author=_bounded(normalize.parse_author(raw.author) or body_author, MAX_NAME),
         published=_published(raw),
-        images=[{"url": i["url"], "caption": normalize.clean_text(i["caption"]) or None}
-                for i in raw.images],
-        attachments=[{"url": a["url"], "name": normalize.clean_text(a["name"])}
-                     for a in raw.attachments],
+        images=[{"url": normalize.web_url(i["url"]), "caption": _bounded(normalize.clean_text(i["caption"]) or None, MAX_CAPTION)}
+                for i in raw.images if normalize.web_url(i["url"])],
+        attachments=[{"url": normalize.web_url(a["url"]), "name": normalize.clean_text(a["name"])[:MAX_CAPTION]}
+                     for a in raw.attachments if normalize.web_url(a["url"])],
         extraction=raw.extraction,
         encoding=raw.encoding,
         kind=raw.kind,

@@ -12,6 +12,7 @@ from statistics import median
 EXIT_OK = 0
 EXIT_USAGE = 2
 EXIT_UNHEALTHY = 3
+EXIT_ARCHIVE = 4  # the archive could not be written (disk full, read-only): the crawl stopped
 EXIT_LOCKED = 75  # EX_TEMPFAIL: try again later, another run holds the archive
 
 

@@ -20,8 +20,8 @@ CST = timezone(timedelta(hours=8), "CST")
 
 # U+3000 ideographic space, NBSP, the other Unicode spaces, tabs and newlines.
 _SPACES = re.compile(r"[\s\u00a0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+")
-# Zero-width characters and the BOM carry no text.
-_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff]")
+# Zero-width characters, the BOM, NUL and other control characters carry no text.
+_INVISIBLE = re.compile(r"[\u200b-\u200d\u2060\ufeff\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffe\uffff]")
 
 
 def clean_text(text: str | None) -> str:
@@ -56,6 +56,14 @@ _SUFFIX = re.compile(
     r"\s*(?:[-_|—–]\s*(?:%s)\s*)+$"
     % "|".join(re.escape(n) for n in sorted(_SITE_NAMES + _SECTION_NAMES, key=len, reverse=True))
 )
+
+
+def web_url(url: str | None) -> str | None:
+    """The URL if it is an http(s) link; None for ``javascript:``, ``data:`` and the like."""
+    if not url:
+        return None
+    scheme = urlsplit(url.strip()).scheme.lower()
+    return url.strip() if scheme in ("http", "https") else None
 
 
 def strip_title_suffix(title: str | None) -> str | None:

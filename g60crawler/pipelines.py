@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 import logging
+import sqlite3
 
 from scrapy import signals
+from scrapy.utils.defer import deferred_from_coro
 
 from . import runconfig
 from .archive import Archive
 from .assemble import build_article
-from .health import EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run
+from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run
 from .items import ArticleItem, FailureItem, ListEntry, NotModified, RawArticle, SectionSwept
 
 logger = logging.getLogger(__name__)
@@ -43,6 +45,8 @@ class ArchivePipeline:
         self.spider_name = spider_name
         self.archive: Archive | None = None
         self.run_id: int | None = None
+        self.crawler = None
+        self.broken: str | None = None  # why the archive cannot be written, once it cannot
         self.pending = 0
         self.counts = dict.fromkeys(
             ("articles_new", "articles_changed", "articles_unchanged", "duplicates", "failures", "items",
@@ -53,6 +57,7 @@ class ArchivePipeline:
         s = crawler.settings
         pipeline = cls(runconfig.load(s), {name: s.get(name) for name in RUN_SETTINGS}, crawler.stats,
                        getattr(crawler.spidercls, "name", "g60"))
+        pipeline.crawler = crawler
         crawler.signals.connect(pipeline.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(pipeline.spider_closed, signal=signals.spider_closed)
         return pipeline
@@ -68,6 +73,28 @@ class ArchivePipeline:
         logger.info("archive %s, run %d", self.config.archive, self.run_id)
 
     def process_item(self, item):
+        if self.broken is not None:
+            return item  # the crawl is stopping; nothing more can be written
+        try:
+            self._store(item)
+        except sqlite3.Error as exc:
+            self._stop(exc)
+        return item
+
+    def _stop(self, exc: sqlite3.Error) -> None:
+        """The archive cannot be written (disk full, read-only): roll back the batch, stop the crawl."""
+        self.broken = str(exc)
+        logger.error("archive write failed, stopping the crawl: %s (%s)", exc, self.config.archive)
+        try:
+            self.archive.conn.rollback()
+        except sqlite3.Error:
+            pass
+        if self.stats:
+            self.stats.set_value("g60/exit_code", EXIT_ARCHIVE)
+        if self.crawler is not None and self.crawler.engine is not None:
+            deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
+
+    def _store(self, item) -> None:
         assert self.archive is not None
         if isinstance(item, ArticleItem):
             self._article(item)
@@ -90,7 +117,6 @@ class ArchivePipeline:
         if self.pending >= self.config.batch:
             self.archive.commit()
             self.pending = 0
-        return item
 
     def _article(self, item: ArticleItem) -> None:
         outcome = self.archive.record_article(item, self.run_id)
@@ -109,6 +135,23 @@ class ArchivePipeline:
     def spider_closed(self, spider, reason):
         if self.archive is None:
             return
+        try:
+            self._finish(reason)
+        except sqlite3.Error as exc:
+            if self.broken is None:
+                self._stop(exc)
+            logger.error("run %s could not be recorded as finished: %s", self.run_id, exc)
+        finally:
+            try:
+                self.archive.close()
+            except sqlite3.Error:
+                pass
+            self.archive = None
+
+    def _finish(self, reason: str) -> None:
+        if self.broken is not None:
+            self.archive.finish_run(self.run_id, "archive_error", {}, {}, EXIT_ARCHIVE, [f"archive write failed: {self.broken}"])
+            return
         self.archive.commit()
         stats = self.stats.get_stats() if self.stats else {}
         pages = stats.get("downloader/response_count", 0)
@@ -125,8 +168,6 @@ class ArchivePipeline:
             self.stats.set_value("g60/exit_code", exit_code)
         self.archive.finish_run(self.run_id, reason, {"pages_fetched": pages, "pages_ok": pages_ok, **self.counts},
                                 stats, exit_code, problems)
-        self.archive.close()
-        self.archive = None
         logger.info("run %d finished (%s), exit status %d: %s", self.run_id, reason, exit_code, self.counts)
 
 

@@ -35,7 +35,17 @@ TELNETCONSOLE_ENABLED = False
 # Scrapy 2.19 starts an HTTP server that runs code sent to it: not on a scheduled crawler.
 REMOTE_CONTROL_ENABLED = False
 
+REDIRECT_MAX_TIMES = 5  # a redirect loop ends here, recorded as a failure
+DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is a failure (retried), never archived half
+G60_RETRY_BACKOFF = 1.0  # first wait before a retry; doubles each time
+G60_RETRY_MAX_WAIT = 60.0  # never wait longer, whatever Retry-After asks
+G60_MAX_LIST_PAGES = 200  # per section and run: an endless pager stops here (a failure is recorded)
+G60_MAX_LIST_ENTRIES = 500  # per list page: a page with more links is cut (a failure is recorded)
+
 DOWNLOADER_MIDDLEWARES = {
+    # retries that back off and honour Retry-After, instead of Scrapy's immediate ones
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "g60crawler.middlewares.BackoffRetryMiddleware": 550,
     # answers from the mirror when G60_REPLAY_DIR is set; last before the downloader,
     # so robots.txt, offsite, redirects and stats work exactly as in a live crawl
     "g60crawler.replay.ReplayMiddleware": 950,

@@ -20,6 +20,7 @@ from .. import normalize, portal
 from ..archive import Archive
 from ..archive.store import Revisit
 from ..assemble import join_pages
+from ..failures import failure_reason
 from ..items import Capture, FailureItem, ListEntry, NotModified, RawArticle, SectionSwept
 from ..pages.article import extract_raw
 from ..pages.listing import parse_listing
@@ -67,6 +68,8 @@ class G60Spider(scrapy.Spider):
         config = prepare(crawler)  # checks settings, takes the archive's lock
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = config
+        spider.max_pages = crawler.settings.getint("G60_MAX_LIST_PAGES", 200)
+        spider.max_entries = crawler.settings.getint("G60_MAX_LIST_ENTRIES", 500)
         spider.archive = Archive.open(config.archive, clock=config.clock)  # this spider's reads
         crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
         return spider
@@ -119,6 +122,11 @@ class G60Spider(scrapy.Spider):
         if listing.layout != "known":
             self.logger.warning("list page %s: unknown list markup, used any article link", response.url)
         new, shown = 0, set()
+        if len(listing.entries) > self.max_entries:
+            yield FailureItem(url=response.url, reason="list too long", section=section,
+                              detail=f"{len(listing.entries)} entries, the first {self.max_entries} kept "
+                                     "(G60_MAX_LIST_ENTRIES)")
+            listing.entries = listing.entries[: self.max_entries]
         for raw in listing.entries:
             url = normalize.canonical_url(raw.url)
             if not on_portal(url) or not portal.ARTICLE_PATH.match(urlsplit(url).path):
@@ -138,6 +146,9 @@ class G60Spider(scrapy.Spider):
         following = [p for p in listing.pages if list_page_number(p) == page + 1 and on_portal(p)]
         if not following:
             yield SectionSwept(section)
+        elif page + 1 >= self.max_pages:
+            yield FailureItem(url=following[0], reason="pagination limit", section=section,
+                              detail=f"{section} has more than {self.max_pages} list pages (G60_MAX_LIST_PAGES)")
         elif self.full or new or section not in self.swept:
             url = normalize.canonical_url(following[0])
             yield scrapy.Request(url, callback=self.parse_list, errback=self.failed,
@@ -158,7 +169,7 @@ class G60Spider(scrapy.Spider):
     # ------------------------------------------------------------ articles
 
     def _raw(self, response, kind: str = "article") -> RawArticle:
-        raw = extract_raw(response.url, response.body, content_type(response))
+        raw = self._extract(response)
         raw.kind = kind
         raw.captures = [capture_of(response, self.config.clock)]
         raw.aliases = list(response.meta.get("redirect_urls", []))
@@ -178,8 +189,17 @@ class G60Spider(scrapy.Spider):
         else:
             yield from self.parse_article(response, entry)
 
+    def _extract(self, response) -> RawArticle:
+        """Extract a page; a page that breaks the extractor is an empty result, recorded as a failure."""
+        try:
+            return extract_raw(response.url, response.body, content_type(response))
+        except Exception as exc:  # a hostile page must not stop the crawl
+            self.logger.error("extraction error on %s: %r", response.url, exc)
+            self.crawler.stats.inc_value("g60/extraction_errors")
+            return RawArticle(url=response.url, extraction=f"error:{type(exc).__name__}", encoding="")
+
     def parse_article_page(self, response, first: RawArticle, pages: int):
-        later = extract_raw(response.url, response.body, content_type(response))
+        later = self._extract(response)
         later.captures = [capture_of(response, self.config.clock)]
         yield from self._next_or_done(join_pages(first, later), pages + 1)
 
@@ -207,16 +227,10 @@ class G60Spider(scrapy.Spider):
 
     def failed(self, failure):
         request = failure.request
-        captures = []
-        if failure.check(HttpError):
-            response = failure.value.response
-            reason = f"http {response.status}"
-            captures = [capture_of(response, self.config.clock)]
-        else:
-            reason = failure.type.__name__
+        reason, detail = failure_reason(failure)
+        captures = [capture_of(failure.value.response, self.config.clock)] if failure.check(HttpError) else []
         section = request.cb_kwargs.get("section") or portal.section_of_path(urlsplit(request.url).path)
-        yield FailureItem(url=request.url, reason=reason, detail=str(failure.value)[:500],
-                          section=section, captures=captures)
+        yield FailureItem(url=request.url, reason=reason, detail=detail, section=section, captures=captures)
 
 
 def capture_of(response, clock) -> Capture:

@@ -1,0 +1,73 @@
+"""Downloader middlewares: retries that back off and honour Retry-After."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from datetime import datetime, timezone
+from email.utils import parsedate_to_datetime
+
+from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.utils.response import response_status_message
+
+logger = logging.getLogger(__name__)
+
+
+def retry_delay(attempt: int, retry_after: str | None, base: float, cap: float,
+                now: datetime | None = None) -> float:
+    """Seconds to wait before retry number ``attempt`` (1, 2, ...).
+
+    Exponential (base, 2*base, 4*base ...), never less than a server's
+    ``Retry-After`` (seconds or an HTTP date), never more than ``cap``.
+    """
+    delay = base * (2 ** max(0, attempt - 1))
+    if retry_after:
+        value = retry_after.strip()
+        try:
+            asked = float(value)
+        except ValueError:
+            try:
+                when = parsedate_to_datetime(value)
+                asked = (when - (now or datetime.now(timezone.utc))).total_seconds()
+            except (TypeError, ValueError):
+                asked = 0.0
+        delay = max(delay, asked)
+    return max(0.0, min(delay, cap))
+
+
+class BackoffRetryMiddleware(RetryMiddleware):
+    """Scrapy's retries (same codes, exceptions and RETRY_TIMES), with a growing wait between tries.
+
+    Settings: ``G60_RETRY_BACKOFF`` (first wait, seconds) and ``G60_RETRY_MAX_WAIT``
+    (no wait longer, whatever Retry-After asks).
+    """
+
+    def __init__(self, settings):
+        super().__init__(settings)
+        self.base = settings.getfloat("G60_RETRY_BACKOFF", 1.0)
+        self.cap = settings.getfloat("G60_RETRY_MAX_WAIT", 60.0)
+
+    async def process_response(self, request, response):
+        if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:
+            return response
+        retry = self._retry(request, response_status_message(response.status))
+        if retry is None:
+            return response
+        retry_after = response.headers.get("Retry-After")
+        await self._wait(retry, retry_after.decode("latin-1") if retry_after else None)
+        return retry
+
+    async def process_exception(self, request, exception):
+        if request.meta.get("dont_retry", False) or not isinstance(exception, self.exceptions_to_retry):
+            return None
+        retry = self._retry(request, exception)
+        if retry is not None:
+            await self._wait(retry, None)
+        return retry
+
+    async def _wait(self, retry, retry_after: str | None) -> None:
+        delay = retry_delay(retry.meta.get("retry_times", 1), retry_after, self.base, self.cap)
+        if delay > 0:
+            logger.info("retrying %s in %.1f s", retry.url, delay)
+            self.crawler.stats.inc_value("g60/retry/waited_seconds", delay)
+            await asyncio.sleep(delay)
