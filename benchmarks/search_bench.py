@@ -408,6 +408,33 @@ def p95(values: list[float]) -> float:
     return ordered[max(0, math.ceil(0.95 * len(ordered)) - 1)]
 
 
+def search_diagnostics(arch: sqlite3.Connection, reps: int) -> dict:
+    """Where search()'s time goes when the hits are few: the per-query sections subquery."""
+    from g60crawler.archive.search import _COLUMNS
+
+    def median_ms(fn) -> float:
+        fn()
+        values = []
+        for _ in range(reps):
+            t0 = time.perf_counter()
+            fn()
+            values.append((time.perf_counter() - t0) * 1000)
+        return statistics.median(values)
+
+    sections = _COLUMNS.split("(SELECT group_concat", 1)[1]
+    one = f"SELECT (SELECT group_concat{sections} FROM articles a WHERE a.id = ?"
+    nothing = "不存在的词语"
+    match = parse_query(nothing).match
+    return {
+        "sections_subquery_sql": one,
+        "sections_subquery_one_article_ms": median_ms(lambda: arch.execute(one, (1,)).fetchall()),
+        "sections_subquery_plan": [r[3] for r in arch.execute("EXPLAIN QUERY PLAN " + one, (1,))],
+        "search_no_hit_ms": median_ms(lambda: search(arch, nothing, Filters(), "relevance", LIMIT)),
+        "match_no_hit_ms": median_ms(lambda: arch.execute(
+            "SELECT rowid FROM articles_fts WHERE articles_fts MATCH ? ORDER BY rank LIMIT 20", (match,)).fetchall()),
+    }
+
+
 # ------------------------------------------------------------------ export
 
 class _Sampler:
@@ -439,7 +466,14 @@ def export_probe(db: Path, fmt: str) -> dict:
         "EXPLAIN QUERY PLAN SELECT a.id FROM articles a WHERE a.kind = 'article' "
         "ORDER BY a.published IS NULL, a.published, a.id")]
     writer, encoding = (write_csv, "utf-8-sig") if fmt == "csv" else (write_jsonl, "utf-8")
-    before = {"rss_kib": _rss_kib(), "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+    try:  # reset the peak (VmHWM, ru_maxrss) to the current RSS: the peak after is the export's
+        with open("/proc/self/clear_refs", "w", encoding="ascii") as clear:
+            clear.write("5")
+        peak_reset = True
+    except OSError:
+        peak_reset = False
+    before = {"rss_kib": _rss_kib(), "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss,
+              "peak_reset": peak_reset}
     with open(os.devnull, "w", encoding=encoding, newline="") as null:
         sampler = _Sampler(null, SAMPLE_EVERY)
         start = time.perf_counter()
@@ -451,7 +485,8 @@ def export_probe(db: Path, fmt: str) -> dict:
     return {"format": fmt, "articles": n, "seconds": seconds, "articles_per_second": n / seconds,
             "chars_written": sampler.chars,
             "before": before, "after": after,
-            "peak_growth_kib": after["maxrss_kib"] - before["maxrss_kib"],
+            # the peak while exporting, above the resident memory just before it
+            "peak_growth_kib": after["maxrss_kib"] - before["rss_kib"],
             "rss_samples_kib": sampler.samples,
             "rss_spread_during_kib": (max(rss) - min(rss)) if rss else None,
             "query_plan": plan}
@@ -593,6 +628,7 @@ def main(argv: list[str] | None = None) -> int:
                                                       if a.name in lat[q]) if ratios else None,
         }
 
+    diagnostics = search_diagnostics(arch, args.reps)
     sizes = {"archive_bytes": archive_path.stat().st_size,
              "archive_fts": fts_sizes(arch, ("articles_fts",))["articles_fts"],
              **fts_sizes(cmp, ("bigram", "trigram", "jieba_search", "jieba_default"))}
@@ -617,6 +653,9 @@ def main(argv: list[str] | None = None) -> int:
               f"geometric mean of ratios {'-' if g is None else f'{g:.4f}'}")
     print("\nsearch(sort=date) first 20 == scan's first 20 by date: "
           + ", ".join(f"{q} {'yes' if ok else 'NO'}" for q, ok in top20.items()))
+    print(f"\nsearch() floor: the sections subquery of one article takes "
+          f"{diagnostics['sections_subquery_one_article_ms']:.1f} ms (median); search() for a term in no "
+          f"article {diagnostics['search_no_hit_ms']:.1f} ms, the bare MATCH {diagnostics['match_no_hit_ms']:.3f} ms")
     print("\nExport\n")
     print(md["export"])
 
@@ -641,6 +680,7 @@ def main(argv: list[str] | None = None) -> int:
                      "search_date_top20_equals_scan": top20[q]} for q, g in QUERIES],
         "summary": summary,
         "export": export,
+        "diagnostics": diagnostics,
         "tables_markdown": md,
         "run_seconds": time.perf_counter() - run_started,
     }

@@ -8,6 +8,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 #: (text found in an IgnoreRequest's message, reason)
 _IGNORED = (
     ("max redirections", "redirect loop"),
+    ("redirect loop", "redirect loop"),
     ("offsite", "offsite redirect"),
     ("robots.txt", "forbidden by robots.txt"),
     ("DOWNLOAD_MAXSIZE", "too large"),
@@ -16,6 +17,10 @@ _IGNORED = (
 #: (exception class name, reason) for download errors
 _ERRORS = {
     "TimeoutError": "timeout",
+    "DownloadTimeoutError": "timeout",
+    "DownloadConnectionRefusedError": "connection refused",
+    "DownloadFailedError": "connection lost",
+    "ResponseDataLossError": "data loss",
     "TCPTimedOutError": "timeout",
     "DNSLookupError": "dns lookup failed",
     "ConnectionRefusedError": "connection refused",
@@ -25,6 +30,7 @@ _ERRORS = {
     "_DataLoss": "data loss",
     "ResponseFailed": "connection lost",
     "CancelledError": "too large",
+    "DownloadCancelledError": "too large",  # Scrapy cancels a body past DOWNLOAD_MAXSIZE
 }
 
 

@@ -19,8 +19,8 @@ class Capture:
     url: str
     status: int
     headers: dict[str, str]
-    body: bytes
-    fetched_at: str
+    body: bytes = field(repr=False)  # logs show the item, not megabytes of page
+    fetched_at: str = ""
 
 
 @dataclass
@@ -62,7 +62,7 @@ class RawArticle:
     # context from the crawl, not from the page
     section: str | None = None
     list_entry: ListEntry | None = None
-    captures: list[Capture] = field(default_factory=list)
+    captures: list[Capture] = field(default_factory=list, repr=False)
     aliases: list[str] = field(default_factory=list)  # other URLs (redirects) of this page
 
 
@@ -86,7 +86,7 @@ class ArticleItem:
     encoding: str | None = None
     kind: str = "article"
     list_entry: ListEntry | None = None
-    captures: list[Capture] = field(default_factory=list)
+    captures: list[Capture] = field(default_factory=list, repr=False)
     aliases: list[str] = field(default_factory=list)
 
     def public_dict(self) -> dict[str, Any]:

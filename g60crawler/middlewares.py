@@ -1,4 +1,4 @@
-"""Downloader middlewares: retries that back off and honour Retry-After."""
+"""Downloader middlewares: retries that back off and honour Retry-After; redirects kept on the portal."""
 
 from __future__ import annotations
 
@@ -7,7 +7,10 @@ import logging
 from datetime import datetime, timezone
 from email.utils import parsedate_to_datetime
 
+from urllib.parse import urljoin, urlsplit
+
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
 logger = logging.getLogger(__name__)
@@ -71,3 +74,34 @@ class BackoffRetryMiddleware(RetryMiddleware):
             logger.info("retrying %s in %.1f s", retry.url, delay)
             self.crawler.stats.inc_value("g60/retry/waited_seconds", delay)
             await asyncio.sleep(delay)
+
+
+class RedirectGuardMiddleware:
+    """Refuse a redirect off the portal's hosts or back into its own chain, before it is followed.
+
+    Scrapy would drop a redirect to a URL already requested in its duplicate
+    filter, silently; and an offsite redirect would be recorded under the other
+    host's URL. Here both end as a failure of the URL the crawl asked for
+    ("redirect loop", "offsite redirect"). Runs just before RedirectMiddleware.
+    """
+
+    def __init__(self, allowed_hosts: set[str]) -> None:
+        self.allowed_hosts = allowed_hosts
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        hosts = {h.lower() for h in getattr(crawler.spidercls, "allowed_domains", []) or []}
+        return cls(hosts)
+
+    def process_response(self, request, response):
+        location = response.headers.get("Location")
+        if response.status not in (301, 302, 303, 307, 308) or not location:
+            return response
+        target = urljoin(request.url, location.decode("latin-1").strip())
+        host = (urlsplit(target).hostname or "").lower()
+        if self.allowed_hosts and host not in self.allowed_hosts:
+            raise IgnoreRequest(f"offsite redirect to {host or target!r}")
+        chain = [*request.meta.get("redirect_urls", []), request.url]
+        if target.split("#", 1)[0] in chain:
+            raise IgnoreRequest(f"redirect loop: {' -> '.join(chain + [target])}"[:500])
+        return response

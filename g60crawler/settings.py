@@ -46,6 +46,8 @@ DOWNLOADER_MIDDLEWARES = {
     # retries that back off and honour Retry-After, instead of Scrapy's immediate ones
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "g60crawler.middlewares.BackoffRetryMiddleware": 550,
+    # process_response runs before RedirectMiddleware's (600): offsite and looping redirects stop here
+    "g60crawler.middlewares.RedirectGuardMiddleware": 650,
     # answers from the mirror when G60_REPLAY_DIR is set; last before the downloader,
     # so robots.txt, offsite, redirects and stats work exactly as in a live crawl
     "g60crawler.replay.ReplayMiddleware": 950,

@@ -43,3 +43,22 @@ def fixture_archive(tmp_path_factory) -> Path:
     done = run_crawl(archive, replay=SITE)
     assert done.returncode == 0, done.stderr[-3000:]
     return archive
+
+
+def pytest_configure(config):
+    config.addinivalue_line("markers", "reliability(fault, expected, group=...): a fault or hostile input, "
+                                       "reported in docs/RELIABILITY.md")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item, call):
+    outcome = yield
+    from . import reliability
+
+    reliability.record(item, outcome.get_result())
+
+
+def pytest_sessionfinish(session, exitstatus):
+    from . import reliability
+
+    reliability.write()

@@ -229,8 +229,12 @@ class G60Spider(scrapy.Spider):
         request = failure.request
         reason, detail = failure_reason(failure)
         captures = [capture_of(failure.value.response, self.config.clock)] if failure.check(HttpError) else []
-        section = request.cb_kwargs.get("section") or portal.section_of_path(urlsplit(request.url).path)
-        yield FailureItem(url=request.url, reason=reason, detail=detail, section=section, captures=captures)
+        # a redirect chain is recorded under the URL the crawl asked for, not where it was sent
+        url = request.meta.get("redirect_urls", [request.url])[0]
+        if url != request.url:
+            detail = f"{detail} (redirected to {request.url})"
+        section = request.cb_kwargs.get("section") or portal.section_of_path(urlsplit(url).path)
+        yield FailureItem(url=url, reason=reason, detail=detail, section=section, captures=captures)
 
 
 def capture_of(response, clock) -> Capture:
