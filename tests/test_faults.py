@@ -45,6 +45,14 @@ FAULTS = {
                                            "archived"),
     f"{B}/g60zx/2023/01/1630002.shtml": ({"kind": "headers", "headers": {"Content-Type": None}}, "archived"),
 }
+# hostile pages served in place of articles: the crawl goes on, each is a failure or a clean article
+_HEAD = '<html><head><meta charset="utf-8"></head><body><h1 id="article-content-title">{t}</h1><div class="article-detail-inner">{b}</div></body></html>'
+HOSTILE = {
+    f"{B}/sjxw/2023/1208/1630021.shtml": (_HEAD.format(t="长" * 5000, b="<p>正文。</p>"), "implausible title"),
+    f"{B}/sjxw/2023/0725/1630013.shtml": (_HEAD.format(t="深", b="<div>" * 30000 + "</div>" * 30000), "no body"),
+    f"{B}/sjxw/2023/0503/1630011.shtml": (_HEAD.format(t="脚本", b='<p onclick="x()">正文<script>alert(1)</script></p>'
+                                                       '<p><a href="javascript:alert(2)">链接</a></p>'), "archived"),
+}
 # whole list pages
 ENDLESS = {f"re:{B}/cytz/(index_\\d+\\.shtml)?": {"kind": "endless_list"}}
 HUGE = {f"{B}/zcnx/index_1.shtml": {"kind": "huge_list", "links": 10_000}}
@@ -55,7 +63,12 @@ MAX_LIST_PAGES, MAX_LIST_ENTRIES = 8, 50
 def faulty(tmp_path_factory):
     work = tmp_path_factory.mktemp("faults")
     faults_file = work / "faults.json"
-    faults_file.write_text(json.dumps({**{u: f for u, (f, _) in FAULTS.items()}, **ENDLESS, **HUGE}), "utf-8")
+    hostile = {}
+    for i, (url, (body, _)) in enumerate(HOSTILE.items()):
+        (work / f"hostile{i}.html").write_text(body, "utf-8")
+        hostile[url] = {"kind": "body", "file": str(work / f"hostile{i}.html")}
+    faults_file.write_text(json.dumps({**{u: f for u, (f, _) in FAULTS.items()}, **hostile, **ENDLESS, **HUGE}),
+                           "utf-8")
     server = subprocess.Popen([sys.executable, "-m", "tests.fault_server", str(SITE), str(faults_file)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
     try:
@@ -79,6 +92,7 @@ def outcome(archive: Path, url: str) -> str:
     return rows[0][0] if rows else "nothing recorded"
 
 
+@pytest.mark.reliability('all the faults below in one crawl', 'the crawl finishes (reason "finished"), integrity_check ok, no traceback')
 def test_the_crawl_finishes(faulty):
     archive, done, _ = faulty
     assert "Traceback" not in done.stderr
@@ -112,22 +126,26 @@ def test_fault(faulty, url, request):
         assert 3 <= hits[url] <= 6
 
 
+@pytest.mark.reliability('503 with Retry-After: 1, 500 without', 'waits honour Retry-After, backoff doubles from G60_RETRY_BACKOFF')
 def test_retry_after_is_honoured(faulty):
     archive, _, _ = faulty
     # two waits of Retry-After: 1 s for 1630031, two backoffs (0.2, 0.4 s) for the 500s, more for others
     assert last_run_stats(archive)["g60/retry/waited_seconds"] >= 2 + 0.6
 
 
+@pytest.mark.reliability('a 302 to another host', 'never requested: no request for any other host reached the server')
 def test_never_followed_off_the_portal(faulty):
     _, _, hits = faulty
     assert not [u for u in hits if not u.startswith(B)]
 
 
+@pytest.mark.reliability('a 302 to itself', 'stopped at once, recorded as "redirect loop"')
 def test_redirect_loop_stops(faulty):
     _, _, hits = faulty
     assert hits[f"{B}/zcnx/2024/1015/1632060.shtml"] <= 6  # REDIRECT_MAX_TIMES = 5
 
 
+@pytest.mark.reliability('endless pagination (index_N forever)', 'stops at G60_MAX_LIST_PAGES, recorded as "pagination limit"')
 def test_endless_pagination_stops_at_the_limit(faulty):
     archive, _, hits = faulty
     pages = [u for u in hits if u.startswith(f"{B}/cytz/") and "index" in u or u == f"{B}/cytz/"]
@@ -136,6 +154,7 @@ def test_endless_pagination_stops_at_the_limit(faulty):
         ("pagination limit",)]
 
 
+@pytest.mark.reliability('a list page with 10,000 links', 'first G60_MAX_LIST_ENTRIES followed, recorded as "list too long"')
 def test_list_with_10000_links_is_cut(faulty):
     archive, _, hits = faulty
     followed = [u for u in hits if u.startswith(f"{B}/zcnx/2031/")]
@@ -144,6 +163,7 @@ def test_list_with_10000_links_is_cut(faulty):
         ("list too long", f"10000 entries, the first {MAX_LIST_ENTRIES} kept (G60_MAX_LIST_ENTRIES)")]
 
 
+@pytest.mark.reliability('a 200 MB gzip bomb and a page over DOWNLOAD_MAXSIZE', 'refused; peak RSS grows by less than 100 MB')
 def test_memory_stays_bounded(faulty):
     archive, _, _ = faulty
     stats = last_run_stats(archive)
@@ -151,6 +171,7 @@ def test_memory_stays_bounded(faulty):
     assert stats["memusage/max"] - stats["memusage/startup"] < 100 * 1024 * 1024
 
 
+@pytest.mark.reliability('a wrong charset header (gbk for UTF-8) and no Content-Type at all', 'decoded right: the hand-checked title and body')
 def test_charset_lies_are_decoded_right(faulty):
     archive, _, _ = faulty
     for url in (f"{B}/g60zx/2023/0112/1630004.shtml", f"{B}/g60zx/2023/01/1630002.shtml"):
@@ -158,10 +179,24 @@ def test_charset_lies_are_decoded_right(faulty):
         assert (title, body) == (EXPECTED[url]["title"], EXPECTED[url]["body"])
 
 
+@pytest.mark.reliability('the faults, for the rest of the site', 'every other article archived')
 def test_every_other_article_is_archived(faulty):
     archive, _, _ = faulty
     # not touched by a fault, and on a list the faults left alone (cytz and zcnx page 2 were replaced)
-    untouched = [u for u in EXPECTED if u not in FAULTS and "/cytz/" not in u
+    untouched = [u for u in EXPECTED if u not in FAULTS and u not in HOSTILE and "/cytz/" not in u
                  and u not in (f"{B}/zcnx/2022/0610/1632044.shtml", f"{B}/zcnx/2021/1118/1632041.shtml")]
     missing = [u for u in untouched if not query(archive, "SELECT 1 FROM article_urls WHERE url = ?", (u,))]
     assert missing == []
+
+
+@pytest.mark.parametrize("url", list(HOSTILE), ids=[v[1] for v in HOSTILE.values()])
+def test_hostile_page_in_a_crawl(faulty, url, request):
+    archive, done, _ = faulty
+    expected = HOSTILE[url][1]
+    request.node.add_marker(pytest.mark.reliability(
+        f"hostile page in a crawl ({expected})", "the crawl goes on; " + (
+            "archived as text" if expected == "archived" else f"failure recorded: {expected}"), group="hostile input"))
+    assert outcome(archive, url) == expected
+    if expected == "archived":
+        (body,) = query(archive, "SELECT body FROM articles WHERE canonical_url = ?", (url,))[0]
+        assert body == "正文\n\n链接"

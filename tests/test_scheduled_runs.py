@@ -9,6 +9,8 @@ import subprocess
 import sys
 import time
 
+import pytest
+
 from .conftest import HOST, ROOT, SITE, SITE_V3
 from .crawl import query, run_crawl
 
@@ -17,6 +19,8 @@ REDESIGNED = ["g60zx/2024/1120/1630043", "jcfc/2024/1121/1630044", "g60zx/2024/1
               "sjxw/2024/1125/1630046", "jcfc/2024/1126/1630047", "g60zx/2024/1127/1630048"]
 
 
+@pytest.mark.reliability("a redesign: new articles in a template no selector knows",
+                         "exit status 3 with an ERROR line; the generic extractor's articles archived", group="portal change")
 def test_layout_change_turns_the_run_red_but_archives_what_it_recovered(tmp_path):
     archive = tmp_path / "a.sqlite"
     assert run_crawl(archive, replay=SITE).returncode == 0
@@ -63,6 +67,8 @@ def _slow_crawl(archive, proxy, *settings):
     return subprocess.Popen(cmd, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
 
 
+@pytest.mark.reliability("two runs on one archive at once", "the second exits 75 at once and writes nothing",
+                         group="interruption")
 def test_a_second_run_on_a_busy_archive_exits_at_once_and_touches_nothing(proxy, tmp_path):
     archive = tmp_path / "a.sqlite"
     first = _slow_crawl(archive, proxy)
@@ -97,6 +103,8 @@ def _state(archive):
     }
 
 
+@pytest.mark.reliability("Ctrl-C (SIGINT) mid-crawl, resumed with the same JOBDIR",
+                         "the same archive as an uninterrupted run; nothing fetched twice", group="interruption")
 def test_interrupted_run_resumes_with_jobdir_to_the_same_archive(proxy, tmp_path):
     reference = tmp_path / "reference.sqlite"
     assert run_crawl(reference, replay=SITE).returncode == 0

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml import html as lxml_html
 
 from ..normalize import clean_text
@@ -33,6 +34,7 @@ _CAPTION_CLASS = re.compile(r"caption|pic-?info|img-?desc|pictext|tuzhu", re.I)
 ATTACHMENT_EXT = re.compile(r"\.(pdf|docx?|xlsx?|zip|rar|7z|wps|et|pptx?|txt|ofd)$", re.I)
 _ATTACHMENT_LABEL = re.compile(r"^附\s*件\s*\d*\s*[:：、.]?\s*")
 _MAX_CAPTION = 120
+MAX_DEPTH = 200  # nesting below this is read as plain text (no recursion on hostile pages)
 
 
 @dataclass
@@ -80,17 +82,29 @@ class _Walker:
         links.clear()
 
     def inline_text(self, el, links: list[tuple[str, str]]) -> str:
-        """Text of an inline element (its <br> become paragraph breaks upstream)."""
-        if el.tag == "a" and el.get("href"):
-            links.append((el.get("href"), clean_text(el.text_content())))
-        parts = [el.text or ""]
-        for child in el:
-            if isinstance(child.tag, str) and child.tag not in _SKIP_TAGS:
-                parts.append(self.inline_text(child, links))
-            parts.append(child.tail or "")
+        """Text of an inline element and its inline children, in order (scripts and styles left out).
+
+        Iterative (lxml's iterwalk), so absurdly deep inline markup cannot exhaust the stack.
+        """
+        parts: list[str] = []
+        walker = etree.iterwalk(el, events=("start", "end"))
+        for event, node in walker:
+            if event == "start":
+                if node is not el and (not isinstance(node.tag, str) or node.tag in _SKIP_TAGS):
+                    walker.skip_subtree()  # its "end" still comes: the tail is kept
+                    continue
+                if node.tag == "a" and node.get("href"):
+                    links.append((node.get("href"), clean_text(node.text_content())))
+                parts.append(node.text or "")
+            elif node is not el:
+                parts.append(node.tail or "")
         return "".join(parts)
 
-    def walk(self, el) -> None:
+    def walk(self, el, depth: int = 0) -> None:
+        if depth > MAX_DEPTH:
+            # absurdly deep markup (a broken or hostile page): its text, as one block, without recursing
+            self.blocks.append(Block("text", clean_text(" ".join(el.itertext()))))
+            return
         buf: list[str] = [el.text or ""]
         links: list[tuple[str, str]] = []
         for child in el:
@@ -110,7 +124,7 @@ class _Walker:
                 self.table(child)
             elif tag in _BLOCK_TAGS or child.find(".//img") is not None or _has_block(child):
                 self.flush(buf, links, el)
-                self.walk(child)
+                self.walk(child, depth + 1)
             else:
                 buf.append(self.inline_text(child, links))
             buf.append(child.tail or "")
