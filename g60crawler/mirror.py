@@ -8,23 +8,27 @@ middleware and by the test HTTP server, so both answer alike.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import mimetypes
-import re
+import os
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
-from urllib.parse import quote, unquote, urlsplit
+from urllib.parse import unquote, urlsplit
 
 SIDECAR_SUFFIX = ".http.json"
 INDEX_FILE = "index.shtml"
-_SAFE_SEGMENT = re.compile(r"^[^/\\\x00]+$")
+#: Names the mirror uses beside pages: a URL's file name must never end like one of them.
+RESERVED_SUFFIXES = (SIDECAR_SUFFIX, ".expected.json", ".expected-failure.json", ".joined.expected.json")
+MAX_NAME_BYTES = 200
+_KEEP = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-~=&,+!$'()@")
 
 _DEFAULT_TYPES = {".shtml": "text/html", ".html": "text/html", ".htm": "text/html", ".txt": "text/plain"}
 
 
 class UnsafePath(ValueError):
-    """A URL whose path would leave the mirror folder."""
+    """A URL that cannot have a place in the mirror (no host)."""
 
 
 @dataclass
@@ -34,32 +38,85 @@ class MirrorResponse:
     body: bytes
 
 
+def _quote(text: str) -> str:
+    """Plain characters as they are, anything else (``%`` included) as upper-case %XX of its UTF-8."""
+    return "".join(chr(b) if b in _KEEP else f"%{b:02X}" for b in text.encode("utf-8"))
+
+
+def _name(quoted: str) -> str:
+    """A quoted URL part made a safe, distinct file name.
+
+    ``.`` and ``..`` and names ending like a sidecar are encoded too, and names
+    too long for a file system are cut and suffixed with a hash of the whole.
+    """
+    name = quoted
+    if name in ("", ".", ".."):
+        name = name.replace(".", "%2E") or "%2F"  # an empty segment (//) has a name of its own
+    if name.endswith(RESERVED_SUFFIXES):
+        stem, _, ext = name.rpartition(".")
+        name = f"{stem}%2E{ext}"
+    if len(name) > MAX_NAME_BYTES:
+        name = f"{name[:150]}~{hashlib.sha256(name.encode()).hexdigest()[:16]}"
+    return name
+
+
+def _encode(text: str) -> str:
+    """One file name for one URL part; injective, since ``%`` itself is encoded."""
+    return _name(_quote(text))
+
+
 def url_to_path(root: Path, url: str) -> Path:
-    """The mirror file for a URL; never a path outside ``root``.
+    """The mirror file for a URL: always inside ``root``; distinct URLs, distinct files.
+
+    A folder URL (``/g60zx/``) is its ``index.shtml``, as on the portal's web
+    server: the one place where two URLs (``/g60zx/`` and ``/g60zx/index.shtml``)
+    name one resource and one file.
 
     :param root: the mirror folder (``fixtures/site``).
-    :param url: an absolute http(s) URL.
-    :raises UnsafePath: for ``..`` segments, NUL bytes, backslashes or an empty host.
+    :param url: an absolute http(s) URL (its fragment is ignored: it is never sent).
+    :raises UnsafePath: for a URL without a host.
     """
     parts = urlsplit(url)
     host = (parts.hostname or "").lower()
-    if not host or not _SAFE_SEGMENT.match(host) or host in (".", ".."):
-        raise UnsafePath(f"no usable host in {url!r}")
-    path = unquote(parts.path or "/")
-    segments = path.split("/")[1:]
-    if not segments or segments[-1] == "":
-        segments = [s for s in segments if s] + [INDEX_FILE]
-    segments = [s for s in segments if s]
-    for segment in segments:
-        if segment in (".", "..") or not _SAFE_SEGMENT.match(segment):
-            raise UnsafePath(f"unsafe path segment {segment!r} in {url!r}")
+    if not host:
+        raise UnsafePath(f"no host in {url!r}")
+    if parts.port not in (None, 80, 443):
+        host = f"{host}:{parts.port}"
+    raw_segments = (parts.path or "/").split("/")[1:]
+    if raw_segments[-1] == "":
+        raw_segments[-1] = INDEX_FILE
+    names = [_encode(unquote(seg)) for seg in raw_segments]
     if parts.query:
-        segments[-1] += "%3F" + quote(parts.query, safe="=&")
+        # _quote writes upper-case hex, so a lower-case "%3f" can only be this separator:
+        # x.shtml?a=1 and a literal x.shtml%3Fa=1 get different files
+        names[-1] = _name(f"{_quote(unquote(raw_segments[-1]))}%3f{_quote(unquote(parts.query))}")
     root = root.resolve()
-    target = root.joinpath(host, *segments).resolve()
-    if root not in target.parents:
+    target = root.joinpath(_encode(host), *names)
+    if root not in target.resolve().parents:  # defence in depth: the encoding should make this impossible
         raise UnsafePath(f"{url!r} maps outside the mirror")
     return target
+
+
+def write_response(root: Path, url: str, status: int, headers: dict[str, str], body: bytes) -> Path:
+    """Save one response in the mirror layout (the file and its sidecar); returns the file.
+
+    The sidecar keeps the status and the headers as received, except the
+    transfer-level ones (Content-Length, Transfer-Encoding, Connection), which
+    whoever serves the mirror sets again.
+    """
+    path = url_to_path(root, url)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    kept = {k: v for k, v in headers.items() if k.lower() not in ("content-length", "transfer-encoding", "connection")}
+    _atomic_write(path, body)
+    _atomic_write(path.with_name(path.name + SIDECAR_SUFFIX),
+                  json.dumps({"status": status, "headers": kept}, ensure_ascii=False, indent=2).encode("utf-8"))
+    return path
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name[:100]}.{os.getpid()}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)
 
 
 def read_response(root: Path, url: str, request_headers: dict[str, str] | None = None) -> MirrorResponse:

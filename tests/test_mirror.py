@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from g60crawler.mirror import UnsafePath, read_response, url_to_path
+from g60crawler.mirror import UnsafePath, read_response, url_to_path, write_response
 
 from .conftest import HOST, SITE
 
@@ -14,25 +14,70 @@ from .conftest import HOST, SITE
     (f"http://{HOST}/g60zx/", f"{HOST}/g60zx/index.shtml"),
     (f"http://{HOST}/g60zx/index_1.shtml", f"{HOST}/g60zx/index_1.shtml"),
     (f"https://{HOST.upper()}/robots.txt", f"{HOST}/robots.txt"),  # host case does not matter
-    (f"http://{HOST}/a%20b.shtml", f"{HOST}/a b.shtml"),  # percent-decoded
-    (f"http://{HOST}/x.shtml?a=1", f"{HOST}/x.shtml%3Fa=1"),  # a query is part of the name, not a folder
+    (f"http://{HOST}/a%20b.shtml", f"{HOST}/a%20b.shtml"),  # anything but plain names is percent-encoded
+    (f"http://{HOST}/x.shtml?a=1", f"{HOST}/x.shtml%3fa=1"),  # a query is part of the name, not a folder
+    (f"http://{HOST}:8080/x.shtml", f"{HOST}%3A8080/x.shtml"),  # a port is part of the host's folder
 ])
 def test_url_to_path(url, relative, tmp_path):
     assert url_to_path(tmp_path, url) == (tmp_path / relative).resolve()
 
 
-@pytest.mark.parametrize("url", [
+HOSTILE = [
     f"http://{HOST}/../../etc/passwd",  # dot segments (urlsplit keeps them)
     f"http://{HOST}/g60zx/%2e%2e/%2e%2e/%2e%2e/etc/passwd",  # encoded dot segments
-    f"http://{HOST}/g60zx/..%2f..%2f..%2fetc/passwd",  # encoded slash inside a segment
+    f"http://{HOST}/g60zx/..%2f..%2f..%2fetc/passwd",  # encoded slashes inside a segment
     f"http://{HOST}/a\\..\\..\\b",  # backslashes
     f"http://{HOST}/a%00b",  # NUL byte
-    "http:///etc/passwd",  # no host
+    f"http://{HOST}//etc/passwd",  # an absolute path after the host
+    f"http://{HOST}/%2Fetc%2Fpasswd",  # an encoded absolute path
     "http://../etc/passwd",  # a host that is a dot segment
-])
-def test_hostile_urls_are_refused(url, tmp_path):
+    f"http://{HOST}/" + "长" * 300 + ".shtml",  # a name far over the file system's 255 bytes
+    f"http://{HOST}/" + "长" * 300 + "x.shtml",  # ... differing only after the cut
+    f"http://{HOST}/x.shtml?a=1",  # query strings
+    f"http://{HOST}/x.shtml?a=2",
+    f"http://{HOST}/x.shtml?a=1/../../../etc",
+    f"http://{HOST}/中文/页面.shtml",  # non-ASCII
+    f"http://{HOST}/x.shtml.http.json",  # would overwrite x.shtml's sidecar
+    f"http://{HOST}/x.shtml%3Fa=1",  # a literal %3F, not a query
+    f"http://{HOST}/a%25b",  # a literal %
+    f"http://{HOST}/a%2525b",
+]
+
+
+@pytest.mark.parametrize("url", HOSTILE)
+def test_hostile_urls_stay_inside_the_mirror(url, tmp_path):
+    path = url_to_path(tmp_path, url)
+    assert tmp_path.resolve() in path.resolve().parents
+    assert all(len(part.encode()) <= 255 for part in path.relative_to(tmp_path).parts)
+
+
+def test_distinct_urls_never_share_a_file(tmp_path):
+    paths = [url_to_path(tmp_path, u) for u in HOSTILE]
+    assert len(set(paths)) == len(paths)
+    # sidecars are names of their own: no URL's file is another URL's sidecar
+    sidecars = {p.with_name(p.name + ".http.json") for p in paths}
+    assert not sidecars & set(paths)
+
+
+def test_the_folder_alias_is_the_only_shared_name(tmp_path):
+    # /g60zx/ is served from /g60zx/index.shtml, as the portal's server does: one resource
+    assert url_to_path(tmp_path, f"http://{HOST}/g60zx/") == url_to_path(tmp_path, f"http://{HOST}/g60zx/index.shtml")
+
+
+def test_no_host_is_refused(tmp_path):
     with pytest.raises(UnsafePath):
-        url_to_path(tmp_path, url)
+        url_to_path(tmp_path, "http:///etc/passwd")
+
+
+def test_write_then_read_round_trip(tmp_path):
+    for i, url in enumerate(HOSTILE):
+        write_response(tmp_path, url, 200, {"Content-Type": "text/html", "Content-Length": "3"}, f"{i}".encode())
+    for i, url in enumerate(HOSTILE):
+        saved = read_response(tmp_path, url)
+        assert (saved.status, saved.body) == (200, f"{i}".encode())
+        assert "Content-Length" not in saved.headers  # the server of the mirror sets it again
+    written = [p for p in tmp_path.rglob("*") if p.is_file()]
+    assert all(tmp_path in p.parents for p in written)
 
 
 def test_hostile_url_reads_as_404_not_a_file():
