@@ -101,12 +101,12 @@ def write_response(root: Path, url: str, status: int, headers: dict[str, str], b
     """Save one response in the mirror layout (the file and its sidecar); returns the file.
 
     The sidecar keeps the status and the headers as received, except the
-    transfer-level ones (Content-Length, Transfer-Encoding, Connection), which
-    whoever serves the mirror sets again.
+    connection-level ones (Transfer-Encoding, Connection); a server of the
+    mirror sets Content-Length from the body it sends.
     """
     path = url_to_path(root, url)
     path.parent.mkdir(parents=True, exist_ok=True)
-    kept = {k: v for k, v in headers.items() if k.lower() not in ("content-length", "transfer-encoding", "connection")}
+    kept = {k: v for k, v in headers.items() if k.lower() not in ("transfer-encoding", "connection")}
     _atomic_write(path, body)
     _atomic_write(path.with_name(path.name + SIDECAR_SUFFIX),
                   json.dumps({"status": status, "headers": kept}, ensure_ascii=False, indent=2).encode("utf-8"))
@@ -135,8 +135,9 @@ def read_response(root: Path, url: str, request_headers: dict[str, str] | None =
     if not path.is_file() and not meta:
         return not_found()
     body = path.read_bytes() if path.is_file() else b""
-    headers = {"Content-Type": _default_type(path)}
-    headers.update(meta.get("headers", {}))
+    headers = dict(meta.get("headers", {}))  # as recorded, in their order
+    if not any(k.lower() == "content-type" for k in headers):
+        headers["Content-Type"] = _default_type(path)
     status = int(meta.get("status", 200))
     if status == 200 and request_headers and not_modified(headers, request_headers):
         return MirrorResponse(304, {k: v for k, v in headers.items() if k.lower() in ("etag", "last-modified")}, b"")

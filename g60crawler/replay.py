@@ -1,4 +1,4 @@
-"""Replay: answer requests from the saved mirror instead of the network."""
+"""Replay and record: answer requests from a saved mirror, or save every response into one."""
 
 from __future__ import annotations
 
@@ -8,7 +8,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
-from .mirror import read_response
+from .mirror import read_response, write_response
 
 
 class ReplayMiddleware:
@@ -39,3 +39,31 @@ class ReplayMiddleware:
         cls = responsetypes.from_args(headers=headers, url=request.url, body=saved.body)
         return cls(url=request.url, status=saved.status, headers=headers, body=saved.body,
                    request=request, flags=["replay"])
+
+
+class RecordMiddleware:
+    """A downloader middleware that saves every response into a mirror folder (``G60_RECORD_DIR``).
+
+    It sits where ReplayMiddleware sits, next to the downloader, so it sees each
+    response as it came off the wire: status, headers, raw (still compressed)
+    bytes, redirects included; replaying the folder with ``G60_REPLAY_DIR``
+    gives the crawl the same responses.
+
+    :param root: the folder to write (created if missing).
+    """
+
+    def __init__(self, root: str | Path) -> None:
+        self.root = Path(root)
+        self.root.mkdir(parents=True, exist_ok=True)
+
+    @classmethod
+    def from_crawler(cls, crawler):
+        root = crawler.settings.get("G60_RECORD_DIR")
+        if not root:
+            raise NotConfigured("G60_RECORD_DIR is not set")
+        return cls(root)
+
+    def process_response(self, request, response):
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        write_response(self.root, request.url, response.status, headers, response.body)
+        return response

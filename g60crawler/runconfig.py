@@ -83,6 +83,11 @@ def load(settings) -> RunConfig:
     replay = settings.get("G60_REPLAY_DIR")
     if replay and not Path(replay).is_dir():
         raise ConfigError(f"G60_REPLAY_DIR {replay!r} is not a folder")
+    record = settings.get("G60_RECORD_DIR")
+    if record and replay:
+        raise ConfigError("G60_RECORD_DIR and G60_REPLAY_DIR together would record the replay: choose one")
+    if record and Path(record).exists() and not Path(record).is_dir():
+        raise ConfigError(f"G60_RECORD_DIR {record!r} is not a folder")
 
     def number(name: str, kind=float, minimum=0):
         try:

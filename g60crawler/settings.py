@@ -51,6 +51,8 @@ DOWNLOADER_MIDDLEWARES = {
     # answers from the mirror when G60_REPLAY_DIR is set; last before the downloader,
     # so robots.txt, offsite, redirects and stats work exactly as in a live crawl
     "g60crawler.replay.ReplayMiddleware": 950,
+    # saves every response as received when G60_RECORD_DIR is set (the layout replay reads)
+    "g60crawler.replay.RecordMiddleware": 951,
 }
 ITEM_PIPELINES = {
     "g60crawler.pipelines.NormalizePipeline": 100,
@@ -59,6 +61,7 @@ ITEM_PIPELINES = {
 
 G60_ARCHIVE = "archive/g60.sqlite"
 G60_REPLAY_DIR = None
+G60_RECORD_DIR = None
 G60_ARCHIVE_BATCH = 20
 # the run's "now" (ISO 8601); unset means the system clock
 G60_NOW = None

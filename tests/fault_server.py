@@ -75,7 +75,7 @@ class FaultHandler(BaseHTTPRequestHandler):
     def _send(self, status: int, headers: dict, body: bytes, length: int | None = None) -> None:
         self.send_response(status)
         for name, value in headers.items():
-            if value is not None:  # a fault may remove a header (null in FAULTS.json)
+            if value is not None and name.lower() != "content-length":  # null removes a header
                 self.send_header(name, value)
         self.send_header("Content-Length", str(len(body) if length is None else length))
         self.end_headers()

@@ -24,7 +24,8 @@ def make_handler(root: Path):
             saved = read_response(root, url, dict(self.headers.items()))
             self.send_response(saved.status)
             for name, value in saved.headers.items():
-                self.send_header(name, value)
+                if name.lower() != "content-length":  # set below from the body actually sent
+                    self.send_header(name, value)
             self.send_header("Content-Length", str(len(saved.body)))
             self.end_headers()
             self.wfile.write(saved.body)
