@@ -142,7 +142,7 @@ def test_every_command_refuses_a_missing_archive(command, tmp_path):
     assert not (tmp_path / "nope.sqlite").exists()
 
 
-@pytest.mark.parametrize("command", ["search", "show", "stats", "export", "reparse", "runs", "serve", "extract"])
+@pytest.mark.parametrize("command", ["search", "show", "stats", "export", "reparse", "runs", "serve", "extract", "fixture"])
 def test_every_command_has_help_with_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0

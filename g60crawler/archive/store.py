@@ -282,6 +282,17 @@ class Archive:
             "SELECT id FROM captures WHERE url = ? AND sha256 = ?", (url, digest)
         ).fetchone()[0]
 
+    def find_capture(self, url_or_id: str) -> tuple[int, str, int, dict] | None:
+        """(id, url, status, headers) of a capture by id, or the latest capture of a URL."""
+        if str(url_or_id).isdigit():
+            row = self.conn.execute("SELECT id, url, status, headers FROM captures WHERE id = ?",
+                                    (int(url_or_id),)).fetchone()
+        else:
+            row = self.conn.execute(
+                "SELECT id, url, status, headers FROM captures WHERE url = ? ORDER BY last_fetched DESC LIMIT 1",
+                (normalize.canonical_url(url_or_id),)).fetchone()
+        return (row[0], row[1], row[2], json.loads(row[3])) if row else None
+
     def capture_body(self, capture_id: int) -> bytes:
         """The raw bytes of a stored capture."""
         row = self.conn.execute(

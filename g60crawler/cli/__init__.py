@@ -117,5 +117,55 @@ def _cell(row: dict, key: str) -> str:
     return "" if value is None else str(value)
 
 
+@main.command()
+@click.argument("url_or_capture")
+@click.argument("name")
+@click.option("--record-dir", type=click.Path(file_okay=False, path_type=Path),
+              help="Take the page from a recording (G60_RECORD_DIR) instead of the archive.")
+@click.option("--into", type=click.Path(file_okay=False, path_type=Path), default=Path("fixtures/pages"),
+              show_default=True, help="Where fixture folders live.")
+@db_option
+def fixture(url_or_capture: str, name: str, record_dir: Path | None, into: Path, db_path: Path) -> None:
+    """Turn one fetched page into a per-page test fixture, marked unreviewed.
+
+    URL_OR_CAPTURE is a page URL (its latest capture in the archive, or its
+    file in --record-dir) or a capture id. The expected item is a draft: check
+    every field against the page, then set "_reviewed": true; the tests refuse
+    unreviewed expectations.
+
+    Example:
+
+        g60crawler fixture http://g60.chinadevelopment.com.cn/g60zx/2023/0606/1630012.shtml seed-article
+    """
+    from ..mirror import UnsafePath, read_response, url_to_path
+    from ..pagefixtures import FixtureError, make_fixture
+
+    if record_dir is not None:
+        try:
+            recorded = url_to_path(record_dir, url_or_capture).is_file()
+        except UnsafePath:
+            recorded = False
+        if not recorded:
+            raise click.ClickException(f"no recorded page for {url_or_capture} in {record_dir}")
+        saved = read_response(record_dir, url_or_capture)
+        url, status, headers, body = url_or_capture, saved.status, saved.headers, saved.body
+    else:
+        archive = open_archive(db_path)
+        try:
+            found = archive.find_capture(url_or_capture)
+            if found is None:
+                raise click.ClickException(f"no capture {url_or_capture!r} in the archive")
+            capture_id, url, status, headers = found
+            body = archive.capture_body(capture_id)
+        finally:
+            archive.close()
+    try:
+        folder = make_fixture(into, name, url, status, headers, body)
+    except FixtureError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"wrote {folder}/ (body.bin, meta.json, expected.json): check expected.json against the page, "
+               "then set \"_reviewed\": true")
+
+
 # the research commands register themselves on `main`
 from . import research, web  # noqa: E402,F401
