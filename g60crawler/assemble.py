@@ -135,6 +135,7 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
         list_entry=raw.list_entry,
         captures=raw.captures,
         aliases=raw.aliases,
+        attachment_files=raw.attachment_files,
     )
 
 

@@ -24,6 +24,21 @@ class Capture:
 
 
 @dataclass
+class AttachmentFile:
+    """An attachment linked from an article: fetched, or why not."""
+
+    url: str
+    name: str
+    status: str  # "stored", "skipped" (over the size limit, another host) or "failed"
+    body: bytes | None = field(default=None, repr=False)
+    size: int | None = None
+    mime: str | None = None
+    reason: str | None = None
+    headers: dict[str, str] = field(default_factory=dict, repr=False)
+    fetched_at: str | None = None
+
+
+@dataclass
 class ListEntry:
     """An entry of a section list page: what the list says about an article."""
 
@@ -64,6 +79,7 @@ class RawArticle:
     list_entry: ListEntry | None = None
     captures: list[Capture] = field(default_factory=list, repr=False)
     aliases: list[str] = field(default_factory=list)  # other URLs (redirects) of this page
+    attachment_files: list[AttachmentFile] = field(default_factory=list)
 
 
 @dataclass
@@ -88,6 +104,7 @@ class ArticleItem:
     list_entry: ListEntry | None = None
     captures: list[Capture] = field(default_factory=list, repr=False)
     aliases: list[str] = field(default_factory=list)
+    attachment_files: list[AttachmentFile] = field(default_factory=list)
 
     def public_dict(self) -> dict[str, Any]:
         """The fields a user sees (`g60crawler extract`), in their fixed order."""

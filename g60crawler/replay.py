@@ -29,7 +29,7 @@ class ReplayMiddleware:
     def from_crawler(cls, crawler):
         root = crawler.settings.get("G60_REPLAY_DIR")
         if not root:
-            raise NotConfigured("G60_REPLAY_DIR is not set")
+            raise NotConfigured  # no message: a live crawl need not hear about it
         return cls(root)
 
     def process_request(self, request):
@@ -60,7 +60,7 @@ class RecordMiddleware:
     def from_crawler(cls, crawler):
         root = crawler.settings.get("G60_RECORD_DIR")
         if not root:
-            raise NotConfigured("G60_RECORD_DIR is not set")
+            raise NotConfigured
         return cls(root)
 
     def process_response(self, request, response):

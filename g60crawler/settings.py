@@ -40,7 +40,9 @@ DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is a failure (retried), nev
 G60_RETRY_BACKOFF = 1.0  # first wait before a retry; doubles each time
 G60_RETRY_MAX_WAIT = 60.0  # never wait longer, whatever Retry-After asks
 G60_MAX_LIST_PAGES = 200  # per section and run: an endless pager stops here (a failure is recorded)
-G60_MAX_LIST_ENTRIES = 500  # per list page: a page with more links is cut (a failure is recorded)
+G60_MAX_LIST_ENTRIES = 500
+G60_ATTACHMENTS = True  # fetch the PDF/DOC/XLS... an article links, with the article
+G60_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024  # larger ones are recorded as skipped, with their size  # per list page: a page with more links is cut (a failure is recorded)
 
 DOWNLOADER_MIDDLEWARES = {
     # retries that back off and honour Retry-After, instead of Scrapy's immediate ones

@@ -38,8 +38,9 @@ def test_articles_and_pages(crawled):
 def test_run_counts(crawled):
     (row,) = query(crawled, "SELECT pages_fetched, articles_new, articles_changed, articles_unchanged, "
                             "duplicates, failures, finish_reason FROM crawl_runs")
-    # robots.txt + 13 list pages + 关于我们 + 49 article URLs + 1 redirect hop + 1 page 2 = 66
-    assert row == (66, 47, 0, 0, 1, 2, "finished")
+    # robots.txt + 13 list pages + 关于我们 + 49 article URLs + 1 redirect hop + 1 page 2
+    # + 4 attachments (3 of 1631017, 1 of 1632058) = 70
+    assert row == (70, 47, 0, 0, 1, 2, "finished")
 
 
 def test_failures_are_recorded_with_reason_and_capture(crawled):
@@ -131,3 +132,25 @@ def test_every_article_is_archived_with_every_field(crawled, expected):
             assert all(p in got["body"] for p in expected["body"].split("\n\n"))
         else:
             assert got[field] == expected[field], field
+
+
+def test_attachments_are_stored_once_by_hash(crawled):
+    import hashlib
+
+    from g60crawler.mirror import url_to_path
+
+    rows = query(crawled, "SELECT t.url, t.name, t.status, t.size, t.mime, f.path FROM article_attachments t "
+                          "JOIN attachment_files f ON f.sha256 = t.sha256 ORDER BY t.url")
+    assert [r[1:5] for r in rows] == [
+        ("关于印发《长三角G60科创走廊科技成果转化示范项目管理办法》的通知.pdf", "stored", 751, "application/pdf"),
+        ("2023年度长三角G60科创走廊科技成果转化示范项目申报书.doc", "stored", 375, "application/msword"),
+        ("2023年度科技成果转化示范项目汇总表.xlsx", "stored", 1750,
+         "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+        ("公开招聘工作人员报名表.docx", "stored", 1185,
+         "application/vnd.openxmlformats-officedocument.wordprocessingml.document"),
+    ]
+    for url, *_, path in rows:
+        stored = (crawled.parent / path).read_bytes()
+        assert stored == url_to_path(SITE, url).read_bytes()  # the bytes the portal served
+        assert path == f"attachments/{hashlib.sha256(stored).hexdigest()[:2]}/{hashlib.sha256(stored).hexdigest()}" \
+                       + path[path.rindex("."):]

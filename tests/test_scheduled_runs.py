@@ -122,7 +122,7 @@ def test_interrupted_run_resumes_with_jobdir_to_the_same_archive(proxy, tmp_path
     _, err = second.communicate(timeout=120)
     assert second.returncode == 0, err[-2000:]
     assert _state(archive) == _state(reference)
-    # nothing fetched twice: the two parts together made the uninterrupted run's 66
+    # nothing fetched twice: the two parts together made the uninterrupted run's 70
     # requests, plus robots.txt, which every run reads afresh
     fetched = sum(r[0] for r in query(archive, "SELECT pages_fetched FROM crawl_runs"))
-    assert fetched == 66 + 1
+    assert fetched == 70 + 1

@@ -194,6 +194,30 @@ CREATE VIEW articles_per_city_month AS
     WHERE a.kind = 'article'
     GROUP BY city, month ORDER BY city, month;
 """),
+    (4, "attachments: files stored once by content hash, linked to article versions", """
+CREATE TABLE attachment_files (
+    sha256 TEXT PRIMARY KEY,
+    size INTEGER NOT NULL,
+    mime TEXT,
+    path TEXT NOT NULL,
+    first_stored TEXT NOT NULL
+);
+
+CREATE TABLE article_attachments (
+    id INTEGER PRIMARY KEY,
+    version_id INTEGER NOT NULL REFERENCES article_versions(id),
+    url TEXT NOT NULL,
+    name TEXT,
+    status TEXT NOT NULL CHECK (status IN ('stored', 'skipped', 'failed')),
+    sha256 TEXT REFERENCES attachment_files(sha256),
+    size INTEGER,
+    mime TEXT,
+    reason TEXT,
+    headers TEXT NOT NULL DEFAULT '{}',
+    fetched_at TEXT,
+    UNIQUE (version_id, url)
+);
+"""),
 ]
 
 

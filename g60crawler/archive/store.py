@@ -10,19 +10,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import re
 import sqlite3
 import zlib
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from .. import normalize, portal
 from ..cities import cities_in
 from ..health import RunMetrics
-from ..items import ArticleItem, Capture, FailureItem, ListEntry
+from ..items import ArticleItem, AttachmentFile, Capture, FailureItem, ListEntry
 from ..schedule import revisit_due, stale
 from .fts import segment
 from .schema import migrate
@@ -75,6 +77,7 @@ class Archive:
         self.db = db
         self.conn: sqlite3.Connection = db.conn
         self.clock = clock or _system_clock
+        self.files_dir: Path | None = None  # where attachment files go: <archive folder>/attachments
 
     def now(self) -> str:
         """The current time as the archive writes it (UTC, ISO 8601)."""
@@ -114,6 +117,8 @@ class Archive:
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{path} is not a usable archive: {exc}") from exc
         archive = cls(sqlite_utils.Database(conn), clock)
+        if path != ":memory:":
+            archive.files_dir = Path(path).resolve().parent / "attachments"
         archive._seed_sections()
         return archive
 
@@ -293,6 +298,54 @@ class Archive:
                 (normalize.canonical_url(url_or_id),)).fetchone()
         return (row[0], row[1], row[2], json.loads(row[3])) if row else None
 
+    def store_attachment(self, version_id: int, attachment: AttachmentFile) -> None:
+        """Keep an attachment: its file once per content under ``attachments/``, a row per version.
+
+        The file is written (atomically) before its row, so a crash leaves at
+        worst an unreferenced file, never a row pointing at nothing.
+        """
+        digest = None
+        if attachment.status == "stored" and attachment.body is not None:
+            digest = hashlib.sha256(attachment.body).hexdigest()
+            if not self.conn.execute("SELECT 1 FROM attachment_files WHERE sha256 = ?", (digest,)).fetchone():
+                relative = self._write_file(digest, attachment.url, attachment.body)
+                self.conn.execute(
+                    "INSERT INTO attachment_files (sha256, size, mime, path, first_stored) VALUES (?, ?, ?, ?, ?)",
+                    (digest, len(attachment.body), attachment.mime, relative, self.now()))
+        self.conn.execute(
+            "INSERT INTO article_attachments (version_id, url, name, status, sha256, size, mime, reason, headers, "
+            "fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(version_id, url) DO UPDATE SET "
+            "name = excluded.name, status = excluded.status, sha256 = excluded.sha256, size = excluded.size, "
+            "mime = excluded.mime, reason = excluded.reason, headers = excluded.headers, fetched_at = excluded.fetched_at",
+            (version_id, attachment.url, attachment.name, attachment.status, digest, attachment.size, attachment.mime,
+             attachment.reason, json.dumps(attachment.headers, ensure_ascii=False), attachment.fetched_at))
+
+    def _write_file(self, digest: str, url: str, body: bytes) -> str:
+        """Write a content-addressed file; returns its path relative to the archive's folder.
+
+        The name is the hash (plus the URL's extension, for people opening the folder):
+        nothing of the URL's path reaches the file system.
+        """
+        if self.files_dir is None:
+            raise ArchiveError("an in-memory archive cannot store attachment files")
+        ext = os.path.splitext(urlsplit(url).path)[1].lower()
+        ext = ext if re.fullmatch(r"\.[a-z0-9]{1,5}", ext) else ""
+        target = self.files_dir / digest[:2] / f"{digest}{ext}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if not target.exists():
+            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            tmp.write_bytes(body)
+            os.replace(tmp, target)
+        return str(target.relative_to(self.files_dir.parent))
+
+    def attachments(self, version_id: int) -> list[dict]:
+        """The attachments of an article version, with where their files are."""
+        cur = self.conn.execute(
+            "SELECT t.url, t.name, t.status, t.sha256, t.size, t.mime, t.reason, f.path FROM article_attachments t "
+            "LEFT JOIN attachment_files f ON f.sha256 = t.sha256 WHERE t.version_id = ? ORDER BY t.id", (version_id,))
+        names = [d[0] for d in cur.description]
+        return [dict(zip(names, row)) for row in cur.fetchall()]
+
     def capture_body(self, capture_id: int) -> bytes:
         """The raw bytes of a stored capture."""
         row = self.conn.execute(
@@ -407,6 +460,8 @@ class Archive:
         ).fetchone()[0]
         for capture in item.captures:
             self.store_capture(capture, run_id, version_id)
+        for attachment in item.attachment_files:
+            self.store_attachment(version_id, attachment)
         self.conn.execute(
             f"UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL AND url IN ({placeholders})",
             (now, *urls),
@@ -526,6 +581,10 @@ class Archive:
             "extraction FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,))
         names = [d[0] for d in vcur.description]
         article["versions"] = [dict(zip(names, r)) for r in vcur.fetchall()]
+        (current_id,) = self.conn.execute(
+            "SELECT id FROM article_versions WHERE article_id = ? AND version = ?",
+            (article_id, article["current_version"])).fetchone()
+        article["attachment_files"] = self.attachments(current_id)
         for name in ("body_hash", "content_hash"):
             article.pop(name)
         return article

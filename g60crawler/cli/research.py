@@ -134,9 +134,13 @@ def show(id_or_url: str, versions: bool, fmt: str, db_path: Path) -> None:
         if isinstance(value, list):
             value = ", ".join(value)
         click.echo(f"{key + ':':14}{'' if value is None else value}")
-    for label, key in (("images", "images"), ("attachments", "attachments")):
-        for entry in article[key]:
-            click.echo(f"{label[:-1] + ':':14}{entry['url']}  {entry.get('caption') or entry.get('name') or ''}")
+    for entry in article["images"]:
+        click.echo(f"{'image:':14}{entry['url']}  {entry.get('caption') or ''}")
+    for entry in article["attachment_files"]:
+        kept = (f"{entry['size']} bytes, {entry['mime'] or '?'}, sha256 {entry['sha256'][:12]}…, {entry['path']}"
+                if entry["status"] == "stored" else f"{entry['status']}: {entry['reason']}"
+                + (f" ({entry['size']} bytes)" if entry["size"] else ""))
+        click.echo(f"{'attachment:':14}{entry['name']}  {entry['url']}\n{'':14}{kept}")
     if article["summary"]:
         click.echo(f"\n摘要：{article['summary']}")
     click.echo(f"\n{article['body']}\n")
@@ -179,9 +183,12 @@ def stats(by: str, section, since, until, editor, city, fmt: str, db_path: Path)
 @click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), required=True)
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), help="File (default stdout).")
 @click.option("--query", metavar="QUERY", help="Only articles matching this search.")
+@click.option("--attachments", "with_attachments", is_flag=True,
+              help="Add attachment_paths: the stored files (relative to the archive's folder).")
 @filter_options
 @db_option
-def export(fmt: str, output: Path | None, query, section, since, until, editor, city, db_path: Path) -> None:
+def export(fmt: str, output: Path | None, query, with_attachments: bool, section, since, until, editor, city,
+           db_path: Path) -> None:
     """Export articles as JSON Lines or CSV, streaming (any archive size).
 
     CSV is UTF-8 with a byte-order mark, so Excel and LibreOffice read the
@@ -200,13 +207,13 @@ def export(fmt: str, output: Path | None, query, section, since, until, editor, 
         if output is None:
             stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
             try:
-                n = writer(archive.conn, stream, filters, query)
+                n = writer(archive.conn, stream, filters, query, with_attachments)
             finally:
                 stream.flush()
                 stream.detach()  # leave stdout open
         else:
             with output.open("w", encoding=encoding, newline="") as stream:
-                n = writer(archive.conn, stream, filters, query)
+                n = writer(archive.conn, stream, filters, query, with_attachments)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from exc
     except OSError as exc:

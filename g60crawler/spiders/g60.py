@@ -10,6 +10,7 @@ them. ``-a full=1`` walks every list page.
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import scrapy
@@ -21,7 +22,7 @@ from ..archive import Archive
 from ..archive.store import Revisit
 from ..assemble import join_pages
 from ..failures import failure_reason
-from ..items import Capture, FailureItem, ListEntry, NotModified, RawArticle, SectionSwept
+from ..items import AttachmentFile, Capture, FailureItem, ListEntry, NotModified, RawArticle, SectionSwept
 from ..pages.article import extract_raw
 from ..pages.listing import parse_listing
 from ..runconfig import ConfigError, parse_flag, parse_sections, prepare, stop
@@ -70,6 +71,8 @@ class G60Spider(scrapy.Spider):
         spider.config = config
         spider.max_pages = crawler.settings.getint("G60_MAX_LIST_PAGES", 200)
         spider.max_entries = crawler.settings.getint("G60_MAX_LIST_ENTRIES", 500)
+        spider.fetch_attachments = crawler.settings.getbool("G60_ATTACHMENTS", True)
+        spider.attachment_maxsize = crawler.settings.getint("G60_ATTACHMENT_MAXSIZE", 50 * 1024 * 1024)
         spider.archive = Archive.open(config.archive, clock=config.clock)  # this spider's reads
         crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
         return spider
@@ -209,7 +212,50 @@ class G60Spider(scrapy.Spider):
             yield scrapy.Request(nxt, callback=self.parse_article_page, errback=self.page_failed,
                                  cb_kwargs={"first": raw, "pages": pages})
         else:
-            yield raw
+            yield from self._attachments(raw, list(raw.attachments) if self.fetch_attachments else [])
+
+    # ------------------------------------------------------------ attachments
+
+    def _attachments(self, raw: RawArticle, pending: list[dict]):
+        """Fetch the article's attachments one after the other, then hand the article on."""
+        while pending:
+            link = pending.pop(0)
+            if not on_portal(link["url"]):
+                raw.attachment_files.append(AttachmentFile(link["url"], link["name"], "skipped",
+                                                           reason="not on the portal's host"))
+                continue
+            # dont_filter: two articles may link the same file, and each must get it
+            yield scrapy.Request(link["url"], callback=self.parse_attachment, errback=self.attachment_failed,
+                                 dont_filter=True, meta={"download_maxsize": self.attachment_maxsize},
+                                 cb_kwargs={"raw": raw, "link": link, "pending": pending})
+            return
+        yield raw
+
+    def parse_attachment(self, response, raw: RawArticle, link: dict, pending: list[dict]):
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        if len(response.body) > self.attachment_maxsize:  # the downloader checks too, but not a replay
+            raw.attachment_files.append(AttachmentFile(link["url"], link["name"], "skipped", size=len(response.body),
+                                                       reason="too large", headers=headers))
+            yield from self._attachments(raw, pending)
+            return
+        raw.attachment_files.append(AttachmentFile(
+            link["url"], link["name"], "stored", body=response.body, size=len(response.body),
+            mime=content_type(response), headers=headers,
+            fetched_at=self.config.clock().isoformat(timespec="seconds")))
+        yield from self._attachments(raw, pending)
+
+    def attachment_failed(self, failure):
+        kwargs = failure.request.cb_kwargs
+        reason, detail = failure_reason(failure)
+        size = None
+        if reason == "too large":
+            m = re.search(r"\((\d+)\)", detail)
+            size = int(m.group(1)) if m else None
+        status = "skipped" if reason == "too large" else "failed"
+        self.logger.warning("attachment %s %s: %s", kwargs["link"]["url"], status, reason)
+        kwargs["raw"].attachment_files.append(AttachmentFile(
+            kwargs["link"]["url"], kwargs["link"]["name"], status, size=size, reason=reason))
+        yield from self._attachments(kwargs["raw"], kwargs["pending"])
 
     def page_failed(self, failure):
         """A later page of a split article failed: keep the pages we have, record the gap."""
