@@ -39,6 +39,7 @@ import statistics
 import subprocess
 import sys
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import datetime, timezone
@@ -259,6 +260,22 @@ def jieba_expression(query: str, mode: str) -> str:
     return " AND ".join(parts)
 
 
+def trigram_expression(query: str) -> str | None:
+    terms = query.split()
+    if any(len(t) < 3 for t in terms):
+        return None  # the trigram tokenizer matches nothing shorter than 3 characters
+    return " AND ".join(_quote(t) for t in terms)
+
+
+def expressions(query: str) -> dict:
+    """What each index is asked for this query (for the record)."""
+    parsed = parse_query(query)
+    where, params = scan_sql(query)
+    return {"scan": params, "bigram": parsed.match, "bigram_singles_by_instr": list(parsed.singles),
+            "trigram": trigram_expression(query), "jieba_search": jieba_expression(query, "search"),
+            "jieba_default": jieba_expression(query, "default")}
+
+
 @dataclass
 class Approach:
     """One way of answering a query: its full result set, and the limited query that is timed."""
@@ -269,6 +286,7 @@ class Approach:
     full: Callable[[str], set[int] | None]  # None: it cannot answer this query
     timed: Callable[[str], Callable[[], object] | None]
     baseline: str = "scan"  # the approach its latency is divided by
+    conn: sqlite3.Connection | None = None
 
 
 def make_approaches(arch: sqlite3.Connection, cmp: sqlite3.Connection, articles: int,
@@ -314,19 +332,13 @@ def make_approaches(arch: sqlite3.Connection, cmp: sqlite3.Connection, articles:
             return lambda: conn.execute(sql, (expr,)).fetchall()
         return full, timed
 
-    def trigram_expr(q):
-        terms = q.split()
-        if any(len(t) < 3 for t in terms):
-            return None  # the trigram tokenizer matches nothing shorter than 3 characters
-        return " AND ".join(_quote(t) for t in terms)
-
     approaches = [
-        Approach("scan", "scan (instr)", articles, scan_full(articles), scan_timed(articles)),
+        Approach("scan", "scan (instr)", articles, scan_full(articles), scan_timed(articles), conn=arch),
         Approach("bigram_search_relevance", "bigram search() relevance", articles, bigram_full,
                  bigram_timed("relevance")),
         Approach("bigram_search_date", "bigram search() date", articles, bigram_full, bigram_timed("date")),
         Approach("bigram_match", "bigram MATCH", articles, *fts(arch, "articles_fts", bigram_match_expr)),
-        Approach("trigram", "trigram MATCH", articles, *fts(cmp, "trigram", trigram_expr)),
+        Approach("trigram", "trigram MATCH", articles, *fts(cmp, "trigram", trigram_expression)),
     ]
     baseline = "scan"
     if jieba_articles < articles:
@@ -344,10 +356,30 @@ def make_approaches(arch: sqlite3.Connection, cmp: sqlite3.Connection, articles:
 
 # ------------------------------------------------------------------ measuring
 
+def contexts(arch: sqlite3.Connection, query: str, ids: set[int], limit: int = 1000) -> list:
+    """The commonest text around a one-word query's first occurrence in these articles
+    (two characters each side): what an approach missed, or found beyond the scan."""
+    if len(query.split()) != 1 or not ids:
+        return []
+    seen: dict[str, int] = {}
+    needles = (query, unicodedata.normalize("NFKC", query).upper())
+    for i in sorted(ids)[:limit]:
+        (text,) = arch.execute(f"SELECT {SCAN_TEXT} FROM articles WHERE id = ?", (i,)).fetchone()
+        folded = unicodedata.normalize("NFKC", text).upper()
+        for source, needle in ((text, needles[0]), (folded, needles[1])):
+            pos = source.find(needle)
+            if pos >= 0:
+                ctx = text[max(0, pos - 2):pos + len(needle) + 2]
+                seen[ctx] = seen.get(ctx, 0) + 1
+                break
+    return sorted(seen.items(), key=lambda kv: (-kv[1], kv[0]))[:6]
+
+
 def correctness(approaches: list[Approach], queries) -> dict:
     """Per query and approach: found, recall and precision against the scan of the same articles."""
     truth_cache: dict[tuple[str, int], set[int]] = {}
     scan = approaches[0]
+    scan_conn = scan.conn
     out = {}
     for query, _group in queries:
         per = {}
@@ -370,6 +402,8 @@ def correctness(approaches: list[Approach], queries) -> dict:
                 "precision": hit / len(found) if found else (1.0 if not truth else 0.0),
                 "full_set_seconds": seconds,
                 "missed_sample": sorted(truth - found)[:5], "extra_sample": sorted(found - truth)[:5],
+                "missed_contexts": contexts(scan_conn, query, truth - found),
+                "extra_contexts": contexts(scan_conn, query, found - truth),
             }
         out[query] = per
     return out
@@ -458,6 +492,15 @@ class _Sampler:
         return self.out.write(text)
 
 
+def _io() -> dict[str, int]:
+    """This process's I/O counters (/proc/self/io): write_bytes is what reached the disk."""
+    try:
+        with open("/proc/self/io", encoding="ascii") as io:
+            return {k: int(v) for k, v in (line.split(":") for line in io)}
+    except OSError:
+        return {"write_bytes": 0}
+
+
 def _rss_kib(field: str = "VmRSS") -> int:
     """The process's resident memory (VmRSS) or its peak (VmHWM), in KiB."""
     with open("/proc/self/status", encoding="ascii") as status:
@@ -481,18 +524,24 @@ def export_probe(db: Path, fmt: str) -> dict:
     except OSError:
         peak_reset = False
     before = {"rss_kib": _rss_kib(), "hwm_kib": _rss_kib("VmHWM"),
-              "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "peak_reset": peak_reset}
+              "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "peak_reset": peak_reset,
+              "io": _io()}
     with open(os.devnull, "w", encoding=encoding, newline="") as null:
         sampler = _Sampler(null, SAMPLE_EVERY)
         start = time.perf_counter()
         n = writer(archive.conn, sampler, Filters(), None)
         seconds = time.perf_counter() - start
     after = {"rss_kib": _rss_kib(), "hwm_kib": _rss_kib("VmHWM"),
-             "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss}
+             "maxrss_kib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "io": _io()}
+    (text_bytes,) = archive.conn.execute(
+        "SELECT SUM(LENGTH(CAST(title AS BLOB)) + COALESCE(LENGTH(CAST(summary AS BLOB)), 0) "
+        "+ LENGTH(CAST(body AS BLOB))) FROM articles").fetchone()
     archive.close()
     rss = [s[1] for s in sampler.samples]
     return {"format": fmt, "articles": n, "seconds": seconds, "articles_per_second": n / seconds,
-            "chars_written": sampler.chars,
+            "chars_written": sampler.chars, "archive_text_bytes": text_bytes,
+            # bytes this process wrote to disk: SQLite's sorter spilling to temporary files
+            "disk_write_bytes": after["io"]["write_bytes"] - before["io"]["write_bytes"],
             "before": before, "after": after,
             # the peak while exporting (VmHWM, reset just before), above the resident memory before it;
             # ru_maxrss is kept but not used: Linux carries it over exec() from the parent's fork
@@ -562,11 +611,12 @@ def _mib(kib: int | None) -> str:
 
 def export_table(export: dict) -> str:
     rows = ["| export | articles | seconds | articles/s | RSS before | RSS at end | peak RSS growth | "
-            "RSS range while exporting |", "|---|---|---|---|---|---|---|---|"]
+            "RSS range while exporting | written to temp files |", "|---|---|---|---|---|---|---|---|---|"]
     for fmt, e in export.items():
         rows.append(f"| {fmt} | {e['articles']} | {e['seconds']:.1f} | {e['articles_per_second']:.0f} | "
                     f"{e['before']['rss_kib'] / 1024:.1f} MiB | {e['after']['rss_kib'] / 1024:.1f} MiB | "
-                    f"{e['peak_growth_kib'] / 1024:.1f} MiB | {_mib(e['rss_spread_during_kib'])} |")
+                    f"{e['peak_growth_kib'] / 1024:.1f} MiB | {_mib(e['rss_spread_during_kib'])} | "
+                    f"{e['disk_write_bytes'] / 2 ** 20:.0f} MiB |")
     return "\n".join(rows)
 
 
@@ -688,7 +738,8 @@ def main(argv: list[str] | None = None) -> int:
         "archive_build": build,
         "comparison_build": compare_build,
         "sizes": sizes,
-        "queries": [{"query": q, "group": g, "correctness": correct[q], "latency": lat[q],
+        "queries": [{"query": q, "group": g, "expressions": expressions(q), "correctness": correct[q],
+                     "latency": lat[q],
                      "search_date_top20_equals_scan": top20[q]} for q, g in QUERIES],
         "summary": summary,
         "export": export,

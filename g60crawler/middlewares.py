@@ -104,4 +104,8 @@ class RedirectGuardMiddleware:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if target.split("#", 1)[0] in chain:
             raise IgnoreRequest(f"redirect loop: {' -> '.join(chain + [target])}"[:500])
+        # keep the redirect itself: RedirectMiddleware copies meta to the next request, so the
+        # spider finds it on the final response and the archive keeps it as a capture
+        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        request.meta.setdefault("g60_redirects", []).append((request.url, response.status, headers, response.body))
         return response

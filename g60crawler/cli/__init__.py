@@ -168,4 +168,4 @@ def fixture(url_or_capture: str, name: str, record_dir: Path | None, into: Path,
 
 
 # the research commands register themselves on `main`
-from . import research, web  # noqa: E402,F401
+from . import preservation, research, web  # noqa: E402,F401

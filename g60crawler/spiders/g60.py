@@ -174,7 +174,10 @@ class G60Spider(scrapy.Spider):
     def _raw(self, response, kind: str = "article") -> RawArticle:
         raw = self._extract(response)
         raw.kind = kind
-        raw.captures = [capture_of(response, self.config.clock)]
+        fetched = self.config.clock().isoformat(timespec="seconds")
+        raw.captures = [Capture(url, status, headers, body, fetched)
+                        for url, status, headers, body in response.meta.get("g60_redirects", [])]
+        raw.captures.append(capture_of(response, self.config.clock))
         raw.aliases = list(response.meta.get("redirect_urls", []))
         return raw
 
