@@ -31,7 +31,8 @@ def clean_text(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = html.unescape(text)
+    if "&" in text:  # text from a parser is unescaped already: only raw strings need this
+        text = html.unescape(text)
     text = _INVISIBLE.sub("", text)
     return _SPACES.sub(" ", text).strip()
 

@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
+from cssselect import HTMLTranslator
+from lxml import etree
 from parsel import Selector
 
 from .. import normalize
@@ -30,52 +33,90 @@ def extract_raw(url: str, body: bytes, content_type: str | None = None) -> RawAr
     """
     text, encoding = decode_html(body, content_type)
     sel = Selector(text=text, base_url=url)
+    root = sel.root
     for template in TEMPLATES:
-        title = sel.css(template.title)
-        container = sel.css(template.body)
-        if title and container:
+        container = _find(root, template.body)
+        if container and _find(root, template.title):
             raw = _from_template(template, sel, container[0], url, encoding)
             break
     else:
         raw = extract_generic(text, url, encoding)
-    raw.title_tag = sel.css("title::text").get()
-    raw.dates.extend(("meta", d) for d in meta_dates(sel))
-    raw.next_page = next_page_url(sel, url)
+    title = _find(root, "title")
+    raw.title_tag = title[0].text_content() if title else None
+    raw.dates.extend(("meta", d) for d in meta_dates(root))
+    raw.next_page = next_page_url(root, url)
     return raw
 
 
-def _first_text(sel: Selector, css: str | None) -> str | None:
+_SIMPLE = re.compile(r"^([a-z][a-z0-9]*)?(?:#([\w-]+))?((?:\.[\w-]+)*)$")
+
+
+@lru_cache(maxsize=None)
+def _xpath(css: str) -> tuple[etree.XPath, tuple[tuple[str, ...], ...] | None]:
+    """A template's CSS selector compiled once: (XPath, the class names each match must carry).
+
+    Selectors of the simple forms templates use (``div.a.b span.c``, ``h1#id``,
+    ``.a, .b``) become XPaths testing ``contains(@class, ...)``, which libxml2
+    evaluates several times faster than cssselect's exact token test; the exact
+    class tokens are then checked in Python on the few matches. Anything else
+    goes through cssselect.
+    """
+    alternatives, classes = [], []
+    for alternative in css.split(","):
+        steps = alternative.split()
+        parts = [_SIMPLE.match(step) for step in steps]
+        if not steps or not all(parts):
+            return etree.XPath(HTMLTranslator().css_to_xpath(css)), None
+        xpath = ""
+        for m in parts:
+            tag, ident, dotted = m.groups()
+            xpath += f"//{tag or '*'}" + (f"[@id='{ident}']" if ident else "")
+            xpath += "".join(f"[contains(@class, '{c}')]" for c in dotted.split(".") if c)
+        alternatives.append(xpath)
+        classes.append(tuple(c for c in parts[-1].group(3).split(".") if c))
+    return etree.XPath(" | ".join(alternatives)), tuple(classes)
+
+
+def _find(root, css: str | None) -> list:
     if not css:
-        return None
-    found = sel.css(css)
+        return []
+    xpath, classes = _xpath(css)
+    found = xpath(root)
+    if classes is None:
+        return found
+    return [el for el in found
+            if any(set(want) <= set((el.get("class") or "").split()) for want in classes)]
+
+
+def _first_text(root, css: str | None) -> str | None:
+    found = _find(root, css)
     if not found:
         return None
-    return normalize.clean_text(" ".join(found[0].css("::text").getall())) or None
+    return normalize.clean_text(" ".join(found[0].itertext())) or None
 
 
-def _from_template(template: Template, sel: Selector, container: Selector, url: str,
-                   encoding: str) -> RawArticle:
+def _from_template(template: Template, sel: Selector, container, url: str, encoding: str) -> RawArticle:
+    root = sel.root
     raw = RawArticle(url=url, extraction=f"template:{template.name}", encoding=encoding)
-    raw.title = _first_text(sel, template.title)
-    body = body_blocks(container.root, url)
+    raw.title = _first_text(root, template.title)
+    body = body_blocks(container, url)
     raw.paragraphs = body.paragraphs
     raw.images = body.images
     raw.attachments = body.attachments
-    if template.attachments:
-        for block in sel.css(template.attachments):
-            for link in attachment_links(block.root, url):
-                if link not in raw.attachments:
-                    raw.attachments.append(link)
-    date = _first_text(sel, template.date)
-    raw.source = _first_text(sel, template.source)
-    raw.author = _first_text(sel, template.author)
-    infos = _first_text(sel, template.infos)
+    for block in _find(root, template.attachments):
+        for link in attachment_links(block, url):
+            if link not in raw.attachments:
+                raw.attachments.append(link)
+    date = _first_text(root, template.date)
+    raw.source = _first_text(root, template.source)
+    raw.author = _first_text(root, template.author)
+    infos = _first_text(root, template.infos)
     if infos:
         date, raw.source, raw.author = split_infos(infos)
     if date:
         raw.dates.append(("page", date))
-    raw.editor = _first_text(sel, template.editor)
-    raw.summary = summary_outside_body(sel, container)
+    raw.editor = _first_text(root, template.editor)
+    raw.summary = summary_outside_body(root, container)
     return raw
 
 
@@ -104,14 +145,24 @@ def split_infos(infos: str) -> tuple[str | None, str | None, str | None]:
     return date, source, author
 
 
-def summary_outside_body(sel: Selector, container: Selector) -> str | None:
-    """A 摘要 paragraph placed outside the body container (above it, or in a box)."""
-    for node in sel.css("p, div.summary, div.article-summary, div.abstract, div.zy"):
-        if node.root is container.root or _is_inside(node.root, container.root):
+_ZHAI = etree.XPath("//text()[contains(., '摘')]")  # every 摘要 label has this character
+
+
+def summary_outside_body(root, container) -> str | None:
+    """A 摘要 paragraph placed outside the body container (above it, or in a box).
+
+    Starts from the few text nodes holding 摘 (found by libxml2), not from every
+    paragraph of the page.
+    """
+    for text_node in _ZHAI(root):
+        node = text_node.getparent()
+        while node is not None and node.tag not in ("p", "div"):
+            node = node.getparent()
+        if node is None or node is container or _is_inside(node, container):
             continue
-        if node.xpath(".//p | .//div"):
-            continue  # a wrapper: its own paragraphs are visited separately
-        text = " ".join(node.css("::text").getall())
+        if node.find(".//p") is not None or node.find(".//div") is not None:
+            continue  # a wrapper: its own paragraphs are looked at on their own
+        text = node.text_content()
         if normalize.is_summary_line(text):
             return text
     return None
@@ -121,24 +172,27 @@ def _is_inside(node, ancestor) -> bool:
     return any(parent is ancestor for parent in node.iterancestors())
 
 
-def meta_dates(sel: Selector) -> list[str]:
+def meta_dates(root) -> list[str]:
     """Publish dates from ``<meta>`` tags, in the order they appear."""
     found = []
-    for meta in sel.xpath("//meta[@content]"):
-        key = (meta.attrib.get("name") or meta.attrib.get("property") or "").lower()
-        if key in _META_DATES:
-            found.append(meta.attrib["content"])
+    for meta in root.iter("meta"):
+        key = (meta.get("name") or meta.get("property") or "").lower()
+        if key in _META_DATES and meta.get("content") is not None:
+            found.append(meta.get("content"))
     return found
 
 
-def next_page_url(sel: Selector, url: str) -> str | None:
+def next_page_url(root, url: str) -> str | None:
     """The next page of a split article (``123.shtml`` -> ``123_2.shtml``), if linked."""
     path = urlsplit(url).path
     m = re.search(r"/(\d+)(?:_(\d+))?\.(s?html)$", path)
     if not m:
         return None
     wanted = f"{m[1]}_{int(m[2] or 1) + 1}.{m[3]}"
-    for href in sel.css("a::attr(href)").getall():
+    for a in root.iter("a"):
+        href = a.get("href")
+        if not href or wanted not in href:  # cheap test first: most links are to other pages
+            continue
         target = urljoin(url, href.strip())
         if urlsplit(target).path.endswith("/" + wanted):
             return target.split("#", 1)[0]

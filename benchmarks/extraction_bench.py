@@ -1,0 +1,123 @@
+"""Per-page extraction time: the project's known-template extraction against trafilatura and gne.
+
+    python -m benchmarks.extraction_bench [--repeat 15]
+
+Pages: every fixture page in a known template (fixtures/site, decoded as the
+crawler decodes them) and, if benchmarks.synthetic_portal is available, 200
+synthetic pages. All three extractors run in the same process, interleaved per
+page; per page the median of ``--repeat`` runs; reported as medians over pages
+and as ratios against the project's time.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+from g60crawler.assemble import build_article
+from g60crawler.pages.article import extract_raw
+from g60crawler.pages.decode import decode_html
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results" / "extraction.json"
+
+
+def fixture_pages() -> list[tuple[str, bytes]]:
+    pages = []
+    for expected in sorted((ROOT / "fixtures" / "site").rglob("*.shtml.expected.json")):
+        item = json.loads(expected.read_text("utf-8"))
+        if item["extraction"].startswith("template:"):
+            page = expected.with_name(expected.name.removesuffix(".expected.json"))
+            pages.append((item["url"], page.read_bytes()))
+    return pages
+
+
+def synthetic_pages(n: int) -> list[tuple[str, bytes]]:
+    try:
+        from benchmarks import synthetic_portal
+    except ImportError:
+        return []
+    import tempfile
+
+    out = Path(tempfile.mkdtemp(prefix="g60-synth-"))
+    try:
+        synthetic_portal.generate(out, n)
+    except (AttributeError, TypeError):
+        return []
+    pages = []
+    for path in sorted(out.rglob("*.shtml")):
+        if "index" in path.name:
+            continue
+        rel = path.relative_to(out).as_posix()
+        pages.append((f"http://{rel}", path.read_bytes()))
+    return pages[:n]
+
+
+def ours(url: str, body: bytes) -> None:
+    build_article(extract_raw(url, body))
+
+
+def make_others():
+    import trafilatura
+    from gne import GeneralNewsExtractor
+
+    gne = GeneralNewsExtractor()
+
+    def run_trafilatura(url: str, body: bytes) -> None:
+        trafilatura.bare_extraction(decode_html(body)[0], url=url, with_metadata=True, include_comments=False)
+
+    def run_gne(url: str, body: bytes) -> None:
+        gne.extract(decode_html(body)[0])
+
+    return {"trafilatura": run_trafilatura, "gne": run_gne}
+
+
+def measure(pages, repeat: int) -> dict:
+    runners = {"g60crawler": ours, **make_others()}
+    per_page = {name: [] for name in runners}
+    for url, body in pages:
+        samples = {name: [] for name in runners}
+        for fn in runners.values():
+            fn(url, body)  # warm-up
+        for i in range(repeat):
+            order = list(runners.items())
+            if i % 2:
+                order.reverse()
+            for name, fn in order:
+                start = time.perf_counter()
+                fn(url, body)
+                samples[name].append(time.perf_counter() - start)
+        for name in runners:
+            per_page[name].append(statistics.median(samples[name]))
+    medians = {name: statistics.median(v) * 1000 for name, v in per_page.items()}
+    ratios = {name: statistics.median(o / g for o, g in zip(per_page[name], per_page["g60crawler"]))
+              for name in runners if name != "g60crawler"}
+    return {"pages": len(pages), "median_ms": medians, "ratio_to_g60crawler": ratios,
+            "mean_page_kb": sum(len(b) for _, b in pages) / len(pages) / 1024}
+
+
+def main(argv=None) -> dict:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--repeat", type=int, default=15)
+    parser.add_argument("--synthetic", type=int, default=200)
+    args = parser.parse_args(argv)
+    results = {"fixture pages": measure(fixture_pages(), args.repeat)}
+    synth = synthetic_pages(args.synthetic)
+    if synth:
+        results["synthetic pages"] = measure(synth, max(3, args.repeat // 3))
+    print(f"{'pages':18} {'n':>5} {'KB':>6} {'ours ms':>9} {'trafilatura ms':>15} {'gne ms':>8} "
+          f"{'trafilatura/ours':>17} {'gne/ours':>9}")
+    for label, r in results.items():
+        m, q = r["median_ms"], r["ratio_to_g60crawler"]
+        print(f"{label:18} {r['pages']:>5} {r['mean_page_kb']:>6.1f} {m['g60crawler']:>9.2f} {m['trafilatura']:>15.2f} "
+              f"{m['gne']:>8.2f} {q['trafilatura']:>16.1f}x {q['gne']:>8.1f}x")
+    RESULTS.parent.mkdir(parents=True, exist_ok=True)
+    RESULTS.write_text(json.dumps(results, indent=2), "utf-8")
+    return results
+
+
+if __name__ == "__main__":
+    main()
