@@ -24,6 +24,7 @@ from dataclasses import dataclass
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _RUN = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
 _CJK = re.compile(rf"[{_HAN}]")
+_COMPAT = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]")
 MAX_QUERY_CHARS = 200
 
 
@@ -32,11 +33,15 @@ def tokens(text: str | None) -> list[str]:
     if not text:
         return []
     out: list[str] = []
-    for cjk, word in _RUN.findall(unicodedata.normalize("NFKC", text)):
+    # NFKC folding (Ｇ６０ -> g60, compatibility ideographs) is applied per token, not to the
+    # whole text: Chinese punctuation, the bulk of what it would change, only separates tokens
+    for cjk, word in _RUN.findall(text):
         if cjk:
-            out.extend([cjk] if len(cjk) == 1 else [cjk[i:i + 2] for i in range(len(cjk) - 1)])
+            if _COMPAT.search(cjk):
+                cjk = unicodedata.normalize("NFKC", cjk)
+            out.extend(map(str.__add__, cjk, cjk[1:]) if len(cjk) > 1 else (cjk,))
         else:
-            out.append(word.lower())
+            out.append(unicodedata.normalize("NFKC", word).lower() if not word.isascii() else word.lower())
     return out
 
 
