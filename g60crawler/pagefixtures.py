@@ -20,16 +20,13 @@ from pathlib import Path
 from .assemble import build_article
 from .items import FailureItem
 from .pages.article import extract_raw
+from .pages.decode import content_type
 
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,79}$")
 
 
 class FixtureError(ValueError):
     """A fixture that cannot be made (bad name, already there)."""
-
-
-def content_type(headers: dict[str, str]) -> str | None:
-    return next((v for k, v in headers.items() if k.lower() == "content-type"), None)
 
 
 def make_fixture(root: Path, name: str, url: str, status: int, headers: dict[str, str], body: bytes) -> Path:

@@ -36,3 +36,12 @@ def last_run_stats(archive: Path) -> dict:
 def query(archive: Path, sql: str, params: tuple = ()) -> list[tuple]:
     with sqlite3.connect(archive) as conn:
         return conn.execute(sql, params).fetchall()
+
+
+def article_count(archive: Path) -> int:
+    """Articles committed so far (0 while the file is not there yet), for tests that watch a crawl."""
+    try:
+        with sqlite3.connect(archive, timeout=1) as conn:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+    except sqlite3.Error:
+        return 0

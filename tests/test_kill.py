@@ -10,7 +10,6 @@ from __future__ import annotations
 import os
 import random
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -18,15 +17,7 @@ import time
 import pytest
 
 from .conftest import ROOT, SITE
-from .crawl import query, run_crawl
-
-
-def _articles(archive) -> int:
-    try:
-        with sqlite3.connect(archive, timeout=1) as conn:
-            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    except sqlite3.Error:
-        return 0
+from .crawl import article_count, query, run_crawl
 
 
 def _state(archive):
@@ -55,14 +46,14 @@ def test_sigkill_at_a_random_point_then_resume(proxy, tmp_path, seed, reference,
          "-s", "DOWNLOAD_DELAY=0.03", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "DOWNLOAD_DELAY_JITTER=0"],
         cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 60
-    while _articles(archive) < kill_after and time.monotonic() < deadline and crawl.poll() is None:
+    while article_count(archive) < kill_after and time.monotonic() < deadline and crawl.poll() is None:
         time.sleep(0.01)
     assert crawl.poll() is None, "the crawl ended before it could be killed"
     crawl.send_signal(signal.SIGKILL)
     crawl.wait(timeout=10)
 
     assert query(archive, "PRAGMA integrity_check") == [("ok",)]
-    killed_at = _articles(archive)
+    killed_at = article_count(archive)
     assert kill_after <= killed_at < 47
     # every committed article is whole: its current version and a capture of it are there
     assert query(archive, "SELECT COUNT(*) FROM articles a LEFT JOIN article_versions v "

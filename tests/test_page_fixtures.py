@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from g60crawler.assemble import build_article
 from g60crawler.cli import main
 from g60crawler.items import ARTICLE_FIELDS, FailureItem
-from g60crawler.pagefixtures import content_type
 from g60crawler.pages.article import extract_raw
+from g60crawler.pages.decode import content_type
 
 from .conftest import ROOT
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import sqlite3
 import subprocess
 import sys
 import time
@@ -12,7 +11,7 @@ import time
 import pytest
 
 from .conftest import HOST, ROOT, SITE, SITE_V3
-from .crawl import query, run_crawl
+from .crawl import article_count, query, run_crawl
 
 BASE = f"http://{HOST}"
 REDESIGNED = ["g60zx/2024/1120/1630043", "jcfc/2024/1121/1630044", "g60zx/2024/1122/1630045",
@@ -50,14 +49,6 @@ def _wait_for(predicate, timeout=60.0):
     return False
 
 
-def _articles(archive) -> int:
-    try:
-        with sqlite3.connect(archive, timeout=1) as conn:
-            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-    except sqlite3.Error:
-        return 0
-
-
 def _slow_crawl(archive, proxy, *settings):
     cmd = [sys.executable, "-m", "scrapy", "crawl", "g60", "-s", f"G60_ARCHIVE={archive}", "-s", "G60_ARCHIVE_BATCH=1",
            "-s", "DOWNLOAD_DELAY=0.1", "-s", "DOWNLOAD_DELAY_JITTER=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
@@ -73,7 +64,7 @@ def test_a_second_run_on_a_busy_archive_exits_at_once_and_touches_nothing(proxy,
     archive = tmp_path / "a.sqlite"
     first = _slow_crawl(archive, proxy)
     try:
-        assert _wait_for(lambda: _articles(archive) >= 1)
+        assert _wait_for(lambda: article_count(archive) >= 1)
         before = query(archive, "SELECT COUNT(*) FROM crawl_runs")
         started = time.monotonic()
         second = run_crawl(archive, replay=SITE)
@@ -111,10 +102,10 @@ def test_interrupted_run_resumes_with_jobdir_to_the_same_archive(proxy, tmp_path
 
     archive, jobdir = tmp_path / "a.sqlite", tmp_path / "job"
     first = _slow_crawl(archive, proxy, f"JOBDIR={jobdir}")
-    assert _wait_for(lambda: _articles(archive) >= 10)
+    assert _wait_for(lambda: article_count(archive) >= 10)
     first.send_signal(signal.SIGINT)  # Ctrl-C: Scrapy stops gracefully and keeps its queue in JOBDIR
     first.wait(timeout=60)
-    stopped_at = _articles(archive)
+    stopped_at = article_count(archive)
     assert 10 <= stopped_at < 47
     assert query(archive, "SELECT finish_reason FROM crawl_runs") == [("shutdown",)]
 

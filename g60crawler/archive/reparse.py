@@ -16,6 +16,7 @@ from .. import normalize
 from ..assemble import build_article, join_pages
 from ..items import ArticleItem, ListEntry
 from ..pages.article import extract_raw
+from ..pages.decode import content_type
 from .store import Archive
 
 
@@ -33,17 +34,12 @@ def _page_number(url: str) -> int:
     return int(m.group(1)) if m else 1
 
 
-def _content_type(headers_json: str) -> str | None:
-    headers = {k.lower(): v for k, v in json.loads(headers_json).items()}
-    return headers.get("content-type")
-
-
 def _extract(archive: Archive, captures: list[tuple], kind: str, entry: ListEntry | None):
     """The article the captures (one per page) make, with the list entry's evidence."""
     captures = sorted(captures, key=lambda c: _page_number(c[1]))
     raw = None
     for capture_id, url, headers in captures:
-        page = extract_raw(url, archive.capture_body(capture_id), _content_type(headers))
+        page = extract_raw(url, archive.capture_body(capture_id), content_type(json.loads(headers)))
         raw = page if raw is None else join_pages(raw, page)
     raw.kind = kind
     raw.list_entry = entry

@@ -31,6 +31,7 @@ from .. import __version__, normalize, portal
 from ..assemble import build_article, join_pages
 from ..items import ArticleItem, Capture, FailureItem
 from ..pages.article import extract_raw
+from ..pages.decode import content_type
 from ..schedule import moment
 from .search import Filters
 from .store import Archive
@@ -245,7 +246,7 @@ def _import(archive: Archive, firsts: list[_Record], later_pages: dict[str, list
             continue
         if rec.status != 200:
             continue
-        raw = extract_raw(rec.url, rec.body, _content_type(rec.headers))
+        raw = extract_raw(rec.url, rec.body, content_type(rec.headers))
         hops = [r for r in redirects.get(normalize.canonical_url(rec.url), []) if r.date <= rec.date]
         raw.kind, raw.aliases = kind, [r.url for r in hops]
         raw.captures = [Capture(r.url, r.status, r.headers, r.body, r.date.isoformat(timespec="seconds"))
@@ -256,7 +257,7 @@ def _import(archive: Archive, firsts: list[_Record], later_pages: dict[str, list
             if not pages:
                 break
             page = min(pages, key=lambda p: abs((p.date - rec.date).total_seconds()))
-            later = extract_raw(page.url, page.body, _content_type(page.headers))
+            later = extract_raw(page.url, page.body, content_type(page.headers))
             later.captures = [Capture(page.url, page.status, page.headers, page.body, page.date.isoformat(timespec="seconds"))]
             raw = join_pages(raw, later)
             number += 1
@@ -267,7 +268,3 @@ def _import(archive: Archive, firsts: list[_Record], later_pages: dict[str, list
             archive.record_failure(item, run_id)
             counts.outcomes["failed"] += 1
         archive.commit()
-
-
-def _content_type(headers: dict[str, str]) -> str | None:
-    return next((v for k, v in headers.items() if k.lower() == "content-type"), None)

@@ -10,6 +10,11 @@ _GB_FAMILY = {"gb2312", "gbk", "gb18030", "hz"}
 _SERVER_DEFAULTS = {"latin-1", "iso8859-1", "cp1252", "ascii"}
 
 
+def content_type(headers: dict[str, str]) -> str | None:
+    """The Content-Type of a headers dict (any letter case), as decode_html takes it."""
+    return next((v for k, v in headers.items() if k.lower() == "content-type"), None)
+
+
 def _name(encoding: str) -> str:
     return codecs.lookup(encoding).name
 
