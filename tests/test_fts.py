@@ -10,10 +10,16 @@ from g60crawler.archive.fts import QueryError, parse_query, segment, tokens
 @pytest.mark.parametrize("text, expected", [
     ("合肥", ["合肥"]),
     ("长三角", ["长三", "三角"]),
-    ("长三角G60科创走廊", ["长三", "三角", "g60", "科创", "创走", "走廊"]),  # ASCII words stay whole
-    ("5G基站", ["5g", "基站"]),
+    # ASCII words stay whole; where a Chinese run touches one, its edge character is a token too
+    ("长三角G60科创走廊", ["长三", "三角", "角", "g60", "科", "科创", "创走", "走廊"]),
+    ("5G基站", ["5g", "基", "基站"]),
+    ("登陆A股市场", ["登陆", "陆", "a", "股", "股市", "市场"]),  # so "A股" is a phrase of the index
+    # punctuation between two runs is a gap: 九城，城市 must not match 九城市
+    ("九城，城市更新", ["九城", "zzgap", "城市", "市更", "更新"]),
+    ("G60 科创", ["g60", "科创"]),  # white space is no gap, and no edge character
+    ("hello world", ["hello", "world"]),
     ("Ｇ６０", ["g60"]),  # full-width letters and digits fold to ASCII (NFKC)
-    ("合肥，松江。", ["合肥", "松江"]),  # punctuation separates
+    ("合肥，松江。", ["合肥", "zzgap", "松江"]),  # punctuation separates, with a gap
     ("与", ["与"]),  # a lone character is its own token
     ("", []),
     (None, []),
@@ -30,13 +36,14 @@ def test_segment_joins_tokens():
     ("合肥", '"合肥"', ()),
     ("长三角一体化", '"长三 三角 角一 一体 体化"', ()),
     ("合肥 人才", '"合肥" AND "人才"', ()),
-    ("G60科创走廊", '"g60 科创 创走 走廊"', ()),
+    ("G60科创走廊", '"g60 科 科创 创走 走廊"', ()),
+    ("A股", '"a 股"', ()),
     # FTS syntax typed by a user is text, never syntax
     ("AND", '"and"', ()),
     ("合肥 OR", '"合肥" AND "or"', ()),
     ('"合肥', '"合肥"', ()),
     ("合肥*", '"合肥"', ()),
-    ("NEAR(合肥 松江)", '"near 合肥" AND "松江"', ()),
+    ("NEAR(合肥 松江)", '"near zzgap 合肥" AND "松江"', ()),
     ("合肥 ^ - :", '"合肥"', ()),  # operators alone are dropped
     # a single character has no bigram token: checked apart
     ("肥", None, ("肥",)),

@@ -129,3 +129,28 @@ def test_raw_syntax_works_over_bigrams(conn):
 def test_bad_filters(conn, filters, message):
     with pytest.raises(SearchError, match=message):
         search(conn, "合肥", Filters(**filters))
+
+
+def _one_article_archive(body: str):
+    from g60crawler.archive import Archive
+    from g60crawler.items import ArticleItem
+
+    archive = Archive.open(":memory:")
+    url = "http://g60.chinadevelopment.com.cn/g60zx/2024/0101/1.shtml"
+    archive.record_article(ArticleItem(url=url, canonical_url=url, title="标题", body=body, published="2024-01-01",
+                                       extraction="template:con"), None)
+    return archive
+
+
+@pytest.mark.parametrize("body, query, found", [
+    ("该公司登陆A股市场。", "A股", True),  # an ASCII word touching one Chinese character
+    ("该公司登陆A股市场。", "A股市场", True),
+    ("医院新增B超检查。", "B超", True),
+    ("推进九城，城市更新。", "九城市", False),  # not across punctuation
+    ("推进九城市更新。", "九城市", True),
+    ("长三角G60科创走廊", "科创走廊", True),
+])
+def test_tokenizer_edges(body, query, found):
+    archive = _one_article_archive(body)
+    assert bool(search(archive.conn, query)) is found
+    archive.close()

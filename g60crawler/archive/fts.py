@@ -25,23 +25,51 @@ _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0002fa1f"
 _RUN = re.compile(rf"([{_HAN}]+)|([^\W_{_HAN}]+)")
 _CJK = re.compile(rf"[{_HAN}]")
 _COMPAT = re.compile("[\uf900-\ufaff\U0002f800-\U0002fa1f]")
+_PUNCT = re.compile(r"[^\s]")  # anything but white space between two runs is punctuation
 MAX_QUERY_CHARS = 200
 
 
+#: A token between two runs that punctuation separates, so a phrase never matches across it
+#: (九城，城市 is not 九城市). It is a word no query produces: queries are split on it too.
+GAP = "zzgap"
+
+
 def tokens(text: str | None) -> list[str]:
-    """The index tokens of a text: bigrams of Chinese runs, lower-cased words otherwise."""
+    """The index tokens of a text: bigrams of Chinese runs, lower-cased words otherwise.
+
+    Where a Chinese run touches a word (A股, 登陆A), its edge character is also a
+    token of its own, so "A股" is found in 登陆A股市场; runs separated by
+    punctuation get a GAP token between them.
+    """
     if not text:
         return []
     out: list[str] = []
-    # NFKC folding (Ｇ６０ -> g60, compatibility ideographs) is applied per token, not to the
-    # whole text: Chinese punctuation, the bulk of what it would change, only separates tokens
-    for cjk, word in _RUN.findall(text):
+    end = None  # where the previous run ended
+    previous_word = False
+    for m in _RUN.finditer(text):
+        cjk, word = m.group(1), m.group(2)
+        touching = end == m.start()
+        if end is not None and not touching and _PUNCT.search(text, end, m.start()):
+            out.append(GAP)
         if cjk:
+            # NFKC folding (Ｇ６０ -> g60, compatibility ideographs) is applied per token, not
+            # to the whole text: Chinese punctuation, the bulk of what it changes, only separates
             if _COMPAT.search(cjk):
                 cjk = unicodedata.normalize("NFKC", cjk)
-            out.extend(map(str.__add__, cjk, cjk[1:]) if len(cjk) > 1 else (cjk,))
+            if len(cjk) == 1:
+                out.append(cjk)
+            else:
+                if touching and previous_word:
+                    out.append(cjk[0])
+                out.extend(map(str.__add__, cjk, cjk[1:]))
+                nxt = text[m.end():m.end() + 1]
+                if nxt and (nxt.isalnum() and not _CJK.match(nxt)):
+                    out.append(cjk[-1])
+            previous_word = False
         else:
             out.append(unicodedata.normalize("NFKC", word).lower() if not word.isascii() else word.lower())
+            previous_word = True
+        end = m.end()
     return out
 
 
