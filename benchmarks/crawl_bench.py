@@ -38,6 +38,7 @@ Results: a table on stdout and ``benchmarks/results/crawl.json``.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import os
 import platform
@@ -71,6 +72,26 @@ CRAWL_SETTINGS = {
     "LOG_LEVEL": "WARNING",
     "G60_MAX_LIST_PAGES": "100000",
 }
+
+
+def source_hash() -> str:
+    """SHA-256 of the g60crawler sources: other work may change them while the benchmark runs."""
+    h = hashlib.sha256()
+    for path in sorted((PROJECT / "g60crawler").rglob("*.py")):
+        h.update(str(path.relative_to(PROJECT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    return h.hexdigest()[:16]
+
+
+def warm(portal_dir: Path) -> dict:
+    """Flush the portal's writes and read every file once, so that no run pays for a cold page cache."""
+    started = time.perf_counter()
+    os.sync()
+    files = size = 0
+    for path in portal_dir.rglob("*"):
+        if path.is_file():
+            size += len(path.read_bytes())
+            files += 1
+    return {"files": files, "bytes": size, "seconds": time.perf_counter() - started}
 
 
 def log(message: str) -> None:
@@ -217,15 +238,20 @@ def crawl_env(proxy: str) -> dict:
     return env
 
 
+#: extra settings of every crawl, baseline included (--set NAME=VALUE, for experiments)
+EXTRA_SETTINGS: dict[str, str] = {}
+
+
 def settings_args(extra: dict | None = None) -> list[str]:
     args = []
-    for name, value in {**CRAWL_SETTINGS, **(extra or {})}.items():
+    for name, value in {**CRAWL_SETTINGS, **EXTRA_SETTINGS, **(extra or {})}.items():
         args += ["-s", f"{name}={value}"]
     return args
 
 
 def run_measured(cmd: list[str], env: dict, log_path: Path) -> dict:
     """Run a command from the project folder; wall time, exit status and peak RSS (kernel and polled)."""
+    code = source_hash()
     started = time.perf_counter()
     with open(log_path, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT)
@@ -255,6 +281,7 @@ def run_measured(cmd: list[str], env: dict, log_path: Path) -> dict:
         "max_rss_mib": usage.ru_maxrss / 1024,  # KiB on Linux
         "vmhwm_polled_mib": peak["vmhwm_kib"] / 1024,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
+        "g60crawler_sha256": code,
         "log": str(log_path),
     }
 
@@ -471,7 +498,8 @@ def table(result: dict) -> str:
     med = result["medians"]
     n = result["articles"]
     lines = [
-        f"{n:,} articles, {len(result['repeats'])} repeats (medians), server: {result['server']['kind']}",
+        f"{n:,} articles, {len(result['repeats'])} repeats (medians), server: {result['server']['kind']}"
+        + (f", extra settings {result['settings']['extra']}" if result["settings"].get("extra") else ""),
         "",
         f"{'':34}{'baseline (a)':>14}{'g60 full (b)':>14}{'(b)/(a)':>10}",
         f"{'pages (responses)':34}{med['baseline_pages']:>14,.0f}{med['full_pages']:>14,.0f}",
@@ -488,6 +516,8 @@ def table(result: dict) -> str:
     ]
     per = ", ".join(f"{rep['ratio_full_to_baseline']:.2f}" for rep in result["repeats"])
     lines.append(f"ratio (b)/(a) per repeat: {per}")
+    if result.get("g60crawler_sha256", {}).get("changed_during_run"):
+        lines.append("WARNING: the g60crawler sources changed during this run (see g60crawler_sha256 of each crawl)")
     scale = result.get("scale")
     if scale:
         lines += ["", f"peak RSS, MiB        {n:>8,} articles {scale['articles']:>8,} articles   growth",
@@ -515,11 +545,17 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--profile", choices=("auto", "always", "never"), default="auto")
     parser.add_argument("--profile-below", type=float, default=0.7)
     parser.add_argument("--top", type=int, default=15)
+    parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
+                        help="one more Scrapy setting for every crawl, the baseline's too (an experiment)")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "g60-crawl-bench")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
     args.workdir.mkdir(parents=True, exist_ok=True)
+    for pair in args.set:
+        name, _, value = pair.partition("=")
+        EXTRA_SETTINGS[name.strip()] = value.strip()
     started = time.perf_counter()
+    code_at_start = source_hash()
 
     portal_dir, portal_info = ensure_portal(args.workdir, args.articles, args.seed)
     result = {
@@ -527,14 +563,17 @@ def main(argv: list[str] | None = None) -> int:
         "command": "python -m benchmarks.crawl_bench " + " ".join(sys.argv[1:] if argv is None else argv),
         "articles": args.articles,
         "seed": args.seed,
-        "settings": {"scrapy_s": CRAWL_SETTINGS, "env": "http_proxy=<server>",
+        "settings": {"scrapy_s": {**CRAWL_SETTINGS, **EXTRA_SETTINGS}, "extra": dict(EXTRA_SETTINGS),
+                     "env": "http_proxy=<server>",
                      "pages_per_second": "downloader/response_count / elapsed_time_seconds (Scrapy stats)",
                      "peak_rss": "ru_maxrss of the crawl process (os.wait4)"},
         "machine": {"platform": platform.platform(), "cpus": os.cpu_count(),
                     "load_at_start": os.getloadavg()},
         "versions": _versions(),
         "portal": portal_info,
+        "g60crawler_sha256": {"start": code_at_start},
     }
+    portal_info["warm_up"] = warm(portal_dir)
     with Server(portal_dir, args.workdir, args.server) as server:
         result["server"] = {"kind": server.kind, "version": server.version}
         log(f"server: {server.kind} at {server.url}")
@@ -550,6 +589,7 @@ def main(argv: list[str] | None = None) -> int:
             result["profile"]["py_spy"] = pyspy_crawl(server.url, args.workdir, args.top)
     if args.scale:
         big_dir, big_info = ensure_portal(args.workdir, args.scale, args.seed)
+        big_info["warm_up"] = warm(big_dir)
         with Server(big_dir, args.workdir, args.server) as server:
             scale = {"articles": args.scale, "portal": big_info}
             if args.scale_baseline:
@@ -572,6 +612,11 @@ def main(argv: list[str] | None = None) -> int:
             scale["ratio_full_to_baseline"] = scale["full"]["pages_per_second"] / scale["baseline"]["pages_per_second"]
         result["scale"] = scale
     result["seconds"] = time.perf_counter() - started
+    result["g60crawler_sha256"]["end"] = source_hash()
+    seen = {run["g60crawler_sha256"] for rep in result["repeats"] for run in (rep["baseline"], rep["full"], rep["recrawl"])}
+    if result.get("scale"):
+        seen.add(result["scale"]["full"]["g60crawler_sha256"])
+    result["g60crawler_sha256"]["changed_during_run"] = len(seen | {code_at_start, result["g60crawler_sha256"]["end"]}) > 1
     result["machine"]["load_at_end"] = os.getloadavg()
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1, default=str) + "\n")

@@ -36,13 +36,14 @@ def extract_raw(url: str, body: bytes, content_type: str | None = None) -> RawAr
     root = sel.root
     for template in TEMPLATES:
         container = _find(root, template.body)
-        if container and _find(root, template.title):
-            raw = _from_template(template, sel, container[0], url, encoding)
+        title = _find(root, template.title) if container else None
+        if container and title:
+            raw = _from_template(template, sel, container[0], title, url, encoding)
             break
     else:
         raw = extract_generic(text, url, encoding)
-    title = _find(root, "title")
-    raw.title_tag = title[0].text_content() if title else None
+    title = root.find("head/title")
+    raw.title_tag = title.text_content() if title is not None else None
     raw.dates.extend(("meta", d) for d in meta_dates(root))
     raw.next_page = next_page_url(root, url)
     return raw
@@ -52,7 +53,7 @@ _SIMPLE = re.compile(r"^([a-z][a-z0-9]*)?(?:#([\w-]+))?((?:\.[\w-]+)*)$")
 
 
 @lru_cache(maxsize=None)
-def _xpath(css: str) -> tuple[etree.XPath, tuple[tuple[str, ...], ...] | None]:
+def _xpath(css: str, near: bool = False) -> tuple[etree.XPath, tuple[tuple[str, ...], ...] | None]:
     """A template's CSS selector compiled once: (XPath, the class names each match must carry).
 
     Selectors of the simple forms templates use (``div.a.b span.c``, ``h1#id``,
@@ -66,8 +67,9 @@ def _xpath(css: str) -> tuple[etree.XPath, tuple[tuple[str, ...], ...] | None]:
         steps = alternative.split()
         parts = [_SIMPLE.match(step) for step in steps]
         if not steps or not all(parts):
-            return etree.XPath(HTMLTranslator().css_to_xpath(css)), None
-        xpath = ""
+            prefix = "descendant-or-self::" if not near else "./descendant-or-self::"
+            return etree.XPath(HTMLTranslator().css_to_xpath(css, prefix=prefix)), None
+        xpath = "." if near else ""
         for m in parts:
             tag, ident, dotted = m.groups()
             xpath += f"//{tag or '*'}" + (f"[@id='{ident}']" if ident else "")
@@ -77,10 +79,10 @@ def _xpath(css: str) -> tuple[etree.XPath, tuple[tuple[str, ...], ...] | None]:
     return etree.XPath(" | ".join(alternatives)), tuple(classes)
 
 
-def _find(root, css: str | None) -> list:
+def _find(root, css: str | None, near: bool = False) -> list:
     if not css:
         return []
-    xpath, classes = _xpath(css)
+    xpath, classes = _xpath(css, near)
     found = xpath(root)
     if classes is None:
         return found
@@ -88,35 +90,67 @@ def _find(root, css: str | None) -> list:
             if any(set(want) <= set((el.get("class") or "").split()) for want in classes)]
 
 
-def _first_text(root, css: str | None) -> str | None:
-    found = _find(root, css)
-    if not found:
+NEAR_LEVELS = 3
+
+
+def _near_scope(container):
+    """The widest scope _find_near looks in: the body's great-grandparent (or the page)."""
+    scope = container
+    for _ in range(NEAR_LEVELS):
+        if scope.getparent() is None:
+            break
+        scope = scope.getparent()
+    return scope
+
+
+def _find_near(container, css: str | None) -> list:
+    """Elements of a field, looked for around the body: in its parent, grandparent, great-grandparent.
+
+    A template's fields sit in the article's own column, a fraction of a page full of
+    navigation and sidebars (and a sidebar must not lend its dates to the article).
+    """
+    if not css:
+        return []
+    scope = container.getparent()
+    for _ in range(NEAR_LEVELS):
+        if scope is None:
+            break
+        found = _find(scope, css, near=True)
+        if found:
+            return found
+        scope = scope.getparent()
+    return []
+
+
+def _first_text(elements: list) -> str | None:
+    if not elements:
         return None
-    return normalize.clean_text(" ".join(found[0].itertext())) or None
+    return normalize.clean_text(" ".join(elements[0].itertext())) or None
 
 
-def _from_template(template: Template, sel: Selector, container, url: str, encoding: str) -> RawArticle:
+def _from_template(template: Template, sel: Selector, container, title: list, url: str,
+                   encoding: str) -> RawArticle:
     root = sel.root
     raw = RawArticle(url=url, extraction=f"template:{template.name}", encoding=encoding)
-    raw.title = _first_text(root, template.title)
+    raw.title = _first_text(title)
     body = body_blocks(container, url)
     raw.paragraphs = body.paragraphs
     raw.images = body.images
     raw.attachments = body.attachments
-    for block in _find(root, template.attachments):
+    for block in _find_near(container, template.attachments):
         for link in attachment_links(block, url):
             if link not in raw.attachments:
                 raw.attachments.append(link)
-    date = _first_text(root, template.date)
-    raw.source = _first_text(root, template.source)
-    raw.author = _first_text(root, template.author)
-    infos = _first_text(root, template.infos)
+    date = _first_text(_find_near(container, template.date))
+    raw.source = _first_text(_find_near(container, template.source))
+    raw.author = _first_text(_find_near(container, template.author))
+    infos = _first_text(_find_near(container, template.infos))
     if infos:
         date, raw.source, raw.author = split_infos(infos)
     if date:
         raw.dates.append(("page", date))
-    raw.editor = _first_text(root, template.editor)
-    raw.summary = summary_outside_body(root, container)
+    raw.editor = _first_text(_find_near(container, template.editor))
+    raw.summary = summary_outside_body(_near_scope(container), container)
     return raw
 
 
@@ -145,16 +179,16 @@ def split_infos(infos: str) -> tuple[str | None, str | None, str | None]:
     return date, source, author
 
 
-_ZHAI = etree.XPath("//text()[contains(., '摘')]")  # every 摘要 label has this character
+_ZHAI = etree.XPath(".//text()[contains(., '摘')]")  # every 摘要 label has this character
 
 
-def summary_outside_body(root, container) -> str | None:
-    """A 摘要 paragraph placed outside the body container (above it, or in a box).
+def summary_outside_body(scope, container) -> str | None:
+    """A 摘要 paragraph placed outside the body container (above it, or in a box), within ``scope``.
 
     Starts from the few text nodes holding 摘 (found by libxml2), not from every
     paragraph of the page.
     """
-    for text_node in _ZHAI(root):
+    for text_node in _ZHAI(scope):
         node = text_node.getparent()
         while node is not None and node.tag not in ("p", "div"):
             node = node.getparent()
@@ -182,6 +216,9 @@ def meta_dates(root) -> list[str]:
     return found
 
 
+_LINKS_TO = etree.XPath("//a[contains(@href, $wanted)]")
+
+
 def next_page_url(root, url: str) -> str | None:
     """The next page of a split article (``123.shtml`` -> ``123_2.shtml``), if linked."""
     path = urlsplit(url).path
@@ -189,10 +226,8 @@ def next_page_url(root, url: str) -> str | None:
     if not m:
         return None
     wanted = f"{m[1]}_{int(m[2] or 1) + 1}.{m[3]}"
-    for a in root.iter("a"):
+    for a in _LINKS_TO(root, wanted=wanted):  # libxml2 finds the few candidate links
         href = a.get("href")
-        if not href or wanted not in href:  # cheap test first: most links are to other pages
-            continue
         target = urljoin(url, href.strip())
         if urlsplit(target).path.endswith("/" + wanted):
             return target.split("#", 1)[0]

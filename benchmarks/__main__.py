@@ -1,0 +1,107 @@
+"""Run every benchmark and print one table: `python -m benchmarks [--quick]`.
+
+Each figure is a ratio against a baseline measured in the same run (the
+machines are shared and noisy); the parts write their full results as JSON
+under benchmarks/results/ and their method in docs/. None of this runs in the
+test suite.
+
+    python -m benchmarks            # crawl 10k (+ memory at 50k), extraction, archive writes, search at 100k
+    python -m benchmarks --quick    # smaller sizes, for a check that everything still runs
+    python -m benchmarks --only extraction,archive
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "benchmarks" / "results"
+
+PARTS = {
+    # name: (module, full arguments, quick arguments)
+    "extraction": ("benchmarks.extraction_bench", ["--repeat", "15"], ["--repeat", "3", "--synthetic", "20"]),
+    "archive": ("benchmarks.archive_bench", ["--articles", "5000", "--repeat", "3"], ["--articles", "500", "--repeat", "1"]),
+    "crawl": ("benchmarks.crawl_bench", ["--articles", "10000", "--repeat", "3", "--scale", "50000"],
+              ["--articles", "1000", "--repeat", "1"]),
+    "search": ("benchmarks.search_bench", ["--articles", "100000"], ["--articles", "5000", "--reps", "5"]),
+}
+
+
+def _load(name: str) -> dict:
+    path = RESULTS / f"{name}.json"
+    return json.loads(path.read_text("utf-8")) if path.exists() else {}
+
+
+def summary() -> list[tuple[str, str, str, str]]:
+    """(figure, measured, ratio against the baseline, target) rows from the results files."""
+    rows = []
+    crawl = _load("crawl").get("medians", {})
+    if crawl:
+        rows.append(("full crawl vs links-only baseline spider, pages/s",
+                     f"{crawl['full_pages_per_second']:.0f} vs {crawl['baseline_pages_per_second']:.0f}",
+                     f"{crawl['ratio_full_to_baseline']:.2f}", ">= 0.70"))
+        rows.append(("unchanged re-crawl of the full archive", f"{crawl['recrawl_wall_seconds']:.1f} s, "
+                     f"{crawl['recrawl_requests']} requests", "", "< 10 s, 7 requests"))
+    scale = _load("crawl").get("scale", {})
+    if scale.get("full") and crawl:
+        rows.append(("peak RSS of the crawl, 10k vs 50k articles",
+                     f"{crawl['full_max_rss_mib']:.0f} vs {scale['full']['max_rss_mib']:.0f} MiB",
+                     f"{scale['full']['max_rss_mib'] / crawl['full_max_rss_mib']:.2f} for 5x the articles",
+                     "not in proportion"))
+    extraction = _load("extraction")
+    for label, r in extraction.items():
+        rows.append((f"extraction, {label} ({r['pages']}, {r['mean_page_kb']:.0f} KB), ms/page",
+                     f"{r['median_ms']['g60crawler']:.2f} vs trafilatura {r['median_ms']['trafilatura']:.2f}, "
+                     f"gne {r['median_ms']['gne']:.2f}",
+                     f"{r['ratio_to_g60crawler']['trafilatura']:.1f}x faster than trafilatura", ">= 8x"))
+    archive = _load("archive")
+    if archive:
+        rows.append(("archive writes vs sqlite-utils insert_all, articles/s",
+                     f"{archive['store_per_s']:.0f} vs {archive['plain_insert_per_s']:.0f}",
+                     f"{archive['ratio']:.2f}", ">= 0.50"))
+    search_results = _load("search")
+    latest = search_results.get("runs", {}).get(str(search_results.get("latest")), {})
+    s = latest.get("summary", {})
+    if s:
+        ours, scan = s["bigram_search_relevance"], s["scan"]
+        rows.append((f"search() at {latest['archive_build'].get('articles', search_results['latest'])} articles "
+                     "vs a scan, median of per-query medians",
+                     f"{ours['median_of_medians_ms']:.0f} vs {scan['median_of_medians_ms']:.0f} ms",
+                     f"{ours['geomean_ratio_to_baseline']:.2f} (geometric mean)", "faster than the scan"))
+    return rows
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__.split("\n")[0])
+    parser.add_argument("--quick", action="store_true", help="small sizes: a check that everything runs")
+    parser.add_argument("--only", help="comma-separated parts: " + ",".join(PARTS))
+    args = parser.parse_args(argv)
+    chosen = args.only.split(",") if args.only else list(PARTS)
+    unknown = [c for c in chosen if c not in PARTS]
+    if unknown:
+        parser.error(f"unknown part(s) {','.join(unknown)}; known: {','.join(PARTS)}")
+    status = 0
+    for name in chosen:
+        module, full, quick = PARTS[name]
+        print(f"== {name}: python -m {module} {' '.join(quick if args.quick else full)}", flush=True)
+        started = time.monotonic()
+        done = subprocess.run([sys.executable, "-m", module, *(quick if args.quick else full)], cwd=ROOT)
+        print(f"== {name}: exit {done.returncode} after {time.monotonic() - started:.0f} s", flush=True)
+        status = status or done.returncode
+    rows = summary()
+    widths = [max(len(r[i]) for r in rows + [("figure", "measured", "ratio", "target")]) for i in range(4)]
+    print()
+    for row in [("figure", "measured", "ratio", "target"), *rows]:
+        print("  ".join(cell.ljust(w) for cell, w in zip(row, widths)).rstrip())
+    (RESULTS / "summary.json").write_text(json.dumps([dict(zip(("figure", "measured", "ratio", "target"), r))
+                                                      for r in rows], ensure_ascii=False, indent=2), "utf-8")
+    return status
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
