@@ -50,6 +50,15 @@ class ListEntry:
 
 
 @dataclass
+class ListPage:
+    """The entries of one list page, archived together (one item, not one per entry)."""
+
+    url: str
+    section: str
+    entries: list[ListEntry] = field(default_factory=list)
+
+
+@dataclass
 class RawArticle:
     """What the selectors found on an article page, before normalisation.
 

@@ -12,7 +12,7 @@ from . import runconfig
 from .archive import Archive
 from .assemble import build_article
 from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run
-from .items import ArticleItem, FailureItem, ListEntry, NotModified, RawArticle, SectionSwept
+from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, RawArticle, SectionSwept
 
 logger = logging.getLogger(__name__)
 
@@ -106,8 +106,10 @@ class ArchivePipeline:
                 logger.warning("gone from the site (tombstone): %s", item.url)
             else:
                 logger.warning("failure: %s: %s", item.url, item.reason)
+        elif isinstance(item, ListPage):
+            self.archive.record_listings(item.entries)
         elif isinstance(item, ListEntry):
-            self.archive.record_listing(item)
+            self.archive.record_listings([item])
         elif isinstance(item, NotModified):
             self.archive.record_not_modified(item.url)
             self.counts["not_modified"] += 1

@@ -64,7 +64,7 @@ ITEM_PIPELINES = {
 G60_ARCHIVE = "archive/g60.sqlite"
 G60_REPLAY_DIR = None
 G60_RECORD_DIR = None
-G60_ARCHIVE_BATCH = 20
+G60_ARCHIVE_BATCH = 100
 # the run's "now" (ISO 8601); unset means the system clock
 G60_NOW = None
 # incremental runs: revisit articles this many days after publication, to catch edits

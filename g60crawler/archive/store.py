@@ -190,13 +190,12 @@ class Archive:
     def is_known(self, url: str) -> bool:
         """True if a normal run need not fetch this URL: archived, or failed for good."""
         url = normalize.canonical_url(url)
-        if self.conn.execute("SELECT 1 FROM article_urls WHERE url = ?", (url,)).fetchone():
-            return True
         placeholders = ",".join("?" * len(PERMANENT_REASONS))
         return self.conn.execute(
-            f"SELECT 1 FROM failures WHERE url = ? AND resolved_at IS NULL AND reason IN ({placeholders})",
-            (url, *PERMANENT_REASONS),
-        ).fetchone() is not None
+            "SELECT EXISTS (SELECT 1 FROM article_urls WHERE url = ?) OR EXISTS (SELECT 1 FROM failures "
+            f"WHERE url = ? AND resolved_at IS NULL AND reason IN ({placeholders}))",
+            (url, url, *PERMANENT_REASONS),
+        ).fetchone()[0] == 1
 
     def due_revisits(self, now: datetime, days: tuple[int, ...], page_max_age: float) -> list[Revisit]:
         """Articles due for a revisit by the schedule, and static pages gone stale.
@@ -359,17 +358,20 @@ class Archive:
 
     # ------------------------------------------------------------ listings, failures
 
-    def record_listing(self, entry: ListEntry) -> None:
-        """Remember that a section's list page showed this entry."""
+    def record_listings(self, entries: list[ListEntry]) -> None:
+        """Remember that a section's list page showed these entries."""
         now = self.now()
-        self.conn.execute(
+        self.conn.executemany(
             "INSERT INTO listings (url, section, list_url, list_title, list_date, first_seen, last_seen) "
             "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url, section) DO UPDATE SET "
             "list_url = excluded.list_url, list_title = excluded.list_title, "
             "list_date = excluded.list_date, last_seen = excluded.last_seen",
-            (normalize.canonical_url(entry.url), entry.section, entry.list_url, entry.title,
-             entry.date, now, now),
+            [(normalize.canonical_url(e.url), e.section, e.list_url, e.title, e.date, now, now) for e in entries],
         )
+
+    def record_listing(self, entry: ListEntry) -> None:
+        """Remember one list entry (see record_listings)."""
+        self.record_listings([entry])
 
     def record_failure(self, failure: FailureItem, run_id: int | None) -> int:
         """Record a page that could not be fetched or extracted, with its capture."""

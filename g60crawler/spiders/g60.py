@@ -22,7 +22,8 @@ from ..archive import Archive
 from ..archive.store import Revisit
 from ..assemble import join_pages
 from ..failures import failure_reason
-from ..items import AttachmentFile, Capture, FailureItem, ListEntry, NotModified, RawArticle, SectionSwept
+from ..items import (AttachmentFile, Capture, FailureItem, ListEntry, ListPage, NotModified, RawArticle,
+                     SectionSwept)
 from ..pages.article import extract_raw
 from ..pages.listing import parse_listing
 from ..runconfig import ConfigError, parse_flag, parse_sections, prepare, stop
@@ -125,6 +126,7 @@ class G60Spider(scrapy.Spider):
         if listing.layout != "known":
             self.logger.warning("list page %s: unknown list markup, used any article link", response.url)
         new, shown = 0, set()
+        page_item = ListPage(response.url, section)
         if len(listing.entries) > self.max_entries:
             yield FailureItem(url=response.url, reason="list too long", section=section,
                               detail=f"{len(listing.entries)} entries, the first {self.max_entries} kept "
@@ -138,13 +140,14 @@ class G60Spider(scrapy.Spider):
                 continue
             shown.add(url)
             entry = ListEntry(url=url, section=section, title=raw.title, date=raw.date, list_url=response.url)
-            yield entry
+            page_item.entries.append(entry)
             if url in self._requested or self.archive.is_known(url):
                 continue
             new += 1
             self._requested.add(url)
             yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
                                  cb_kwargs={"entry": entry})
+        yield page_item
         yield from self._vanished(section, listing, shown)
         following = [p for p in listing.pages if list_page_number(p) == page + 1 and on_portal(p)]
         if not following:
