@@ -64,6 +64,8 @@ from g60crawler import portal
 
 PROJECT = Path(__file__).resolve().parent.parent
 RESULTS = PROJECT / "benchmarks" / "results" / "crawl.json"
+#: where the crawls run from: the project folder, or a snapshot of its code (--snapshot)
+RUN_DIR = PROJECT
 CRAWL_SETTINGS = {
     "DOWNLOAD_DELAY": "0",
     "AUTOTHROTTLE_ENABLED": "False",
@@ -74,12 +76,34 @@ CRAWL_SETTINGS = {
 }
 
 
-def source_hash() -> str:
-    """SHA-256 of the g60crawler sources: other work may change them while the benchmark runs."""
+def source_hash(root: Path | None = None) -> str:
+    """SHA-256 of the g60crawler sources the crawls run (a prefix): the code under test, by content."""
+    root = root or RUN_DIR
     h = hashlib.sha256()
-    for path in sorted((PROJECT / "g60crawler").rglob("*.py")):
-        h.update(str(path.relative_to(PROJECT)).encode() + b"\0" + path.read_bytes() + b"\0")
+    for path in sorted((root / "g60crawler").rglob("*.py")):
+        h.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
     return h.hexdigest()[:16]
+
+
+def snapshot(workdir: Path) -> Path:
+    """A copy of the code the crawls run (g60crawler, scrapy.cfg, the baseline spider).
+
+    The project folder may be edited while a benchmark runs (by other work on the
+    same tree): every crawl of one run then measures the same code. The crawls
+    start in the copy, so ``import g60crawler`` finds it before the editable install.
+    """
+    code = source_hash(PROJECT)
+    target = workdir / f"src-{code}"
+    if not (target / ".complete").exists():
+        shutil.rmtree(target, ignore_errors=True)
+        shutil.copytree(PROJECT / "g60crawler", target / "g60crawler",
+                        ignore=shutil.ignore_patterns("__pycache__", "*.pyc"))
+        shutil.copy2(PROJECT / "scrapy.cfg", target / "scrapy.cfg")
+        (target / "benchmarks").mkdir()
+        (target / "benchmarks" / "__init__.py").write_text("")
+        shutil.copy2(PROJECT / "benchmarks" / "baseline_spider.py", target / "benchmarks" / "baseline_spider.py")
+        (target / ".complete").write_text(code)
+    return target
 
 
 def warm(portal_dir: Path) -> dict:
@@ -234,7 +258,7 @@ def crawl_env(proxy: str) -> dict:
     for name in ("no_proxy", "NO_PROXY", "https_proxy", "HTTPS_PROXY", "all_proxy", "ALL_PROXY"):
         env.pop(name, None)
     env["http_proxy"] = env["HTTP_PROXY"] = proxy
-    env["PYTHONPATH"] = str(PROJECT) + os.pathsep + env.get("PYTHONPATH", "")
+    env["PYTHONPATH"] = str(RUN_DIR) + os.pathsep + env.get("PYTHONPATH", "")
     return env
 
 
@@ -254,7 +278,7 @@ def run_measured(cmd: list[str], env: dict, log_path: Path) -> dict:
     code = source_hash()
     started = time.perf_counter()
     with open(log_path, "wb") as out:
-        proc = subprocess.Popen(cmd, cwd=PROJECT, env=env, stdout=out, stderr=subprocess.STDOUT)
+        proc = subprocess.Popen(cmd, cwd=RUN_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
         peak = {"vmhwm_kib": 0}
         done = threading.Event()
 
@@ -306,7 +330,7 @@ def summarise(stats: dict, measured: dict) -> dict:
 def run_baseline(portal_url: str, workdir: Path, tag: str) -> dict:
     stats_file = workdir / f"baseline-{tag}.stats.json"
     stats_file.unlink(missing_ok=True)
-    cmd = [sys.executable, "-m", "scrapy", "runspider", str(PROJECT / "benchmarks" / "baseline_spider.py"),
+    cmd = [sys.executable, "-m", "scrapy", "runspider", str(RUN_DIR / "benchmarks" / "baseline_spider.py"),
            *settings_args({"BASELINE_STATS_FILE": str(stats_file)})]
     measured = run_measured(cmd, crawl_env(portal_url), workdir / f"baseline-{tag}.log")
     stats = json.loads(stats_file.read_text()) if stats_file.exists() else {}
@@ -516,8 +540,12 @@ def table(result: dict) -> str:
     ]
     per = ", ".join(f"{rep['ratio_full_to_baseline']:.2f}" for rep in result["repeats"])
     lines.append(f"ratio (b)/(a) per repeat: {per}")
-    if result.get("g60crawler_sha256", {}).get("changed_during_run"):
+    code = result.get("g60crawler_sha256", {})
+    if code.get("changed_during_run"):
         lines.append("WARNING: the g60crawler sources changed during this run (see g60crawler_sha256 of each crawl)")
+    elif code.get("project_at_start") != code.get("project_at_end"):
+        lines.append(f"note: the project's g60crawler changed during the run; the crawls ran the snapshot "
+                     f"{code.get('start')} taken at its start")
     scale = result.get("scale")
     if scale:
         lines += ["", f"peak RSS, MiB        {n:>8,} articles {scale['articles']:>8,} articles   growth",
@@ -547,6 +575,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--top", type=int, default=15)
     parser.add_argument("--set", action="append", default=[], metavar="NAME=VALUE",
                         help="one more Scrapy setting for every crawl, the baseline's too (an experiment)")
+    parser.add_argument("--snapshot", action=argparse.BooleanOptionalAction, default=True,
+                        help="run the crawls from a copy of the code taken at the start (default on): "
+                             "edits to the project during the run then change nothing")
     parser.add_argument("--workdir", type=Path, default=Path(tempfile.gettempdir()) / "g60-crawl-bench")
     parser.add_argument("--out", type=Path, default=RESULTS)
     args = parser.parse_args(argv)
@@ -554,7 +585,11 @@ def main(argv: list[str] | None = None) -> int:
     for pair in args.set:
         name, _, value = pair.partition("=")
         EXTRA_SETTINGS[name.strip()] = value.strip()
+    global RUN_DIR
     started = time.perf_counter()
+    project_at_start = source_hash(PROJECT)
+    if args.snapshot:
+        RUN_DIR = snapshot(args.workdir)
     code_at_start = source_hash()
 
     portal_dir, portal_info = ensure_portal(args.workdir, args.articles, args.seed)
@@ -571,7 +606,8 @@ def main(argv: list[str] | None = None) -> int:
                     "load_at_start": os.getloadavg()},
         "versions": _versions(),
         "portal": portal_info,
-        "g60crawler_sha256": {"start": code_at_start},
+        "g60crawler_sha256": {"start": code_at_start, "project_at_start": project_at_start,
+                              "run_from": str(RUN_DIR)},
     }
     portal_info["warm_up"] = warm(portal_dir)
     with Server(portal_dir, args.workdir, args.server) as server:
@@ -613,6 +649,7 @@ def main(argv: list[str] | None = None) -> int:
         result["scale"] = scale
     result["seconds"] = time.perf_counter() - started
     result["g60crawler_sha256"]["end"] = source_hash()
+    result["g60crawler_sha256"]["project_at_end"] = source_hash(PROJECT)
     seen = {run["g60crawler_sha256"] for rep in result["repeats"] for run in (rep["baseline"], rep["full"], rep["recrawl"])}
     if result.get("scale"):
         seen.add(result["scale"]["full"]["g60crawler_sha256"])
