@@ -704,7 +704,7 @@ def main(argv: list[str] | None = None) -> int:
     print(md["correctness"])
     print(f"\nLatency, median ms of {args.reps} (ratio to the scan's median); limit {LIMIT}\n")
     print(md["latency_median"])
-    print(f"\nLatency, 95th percentile ms\n")
+    print("\nLatency, 95th percentile ms\n")
     print(md["latency_p95"])
     print("\nSummary\n")
     for name, s in summary.items():

@@ -9,7 +9,6 @@ memory; and the crawl finished with a consistent archive.
 from __future__ import annotations
 
 import json
-import os
 import subprocess
 import sys
 from pathlib import Path

@@ -10,32 +10,27 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import re
 import sqlite3
 import zlib
 from collections.abc import Callable
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
 from .. import normalize, portal
 from ..cities import cities_in
-from ..health import RunMetrics
-from ..items import ArticleItem, AttachmentFile, Capture, FailureItem, ListEntry
-from ..schedule import revisit_due, stale
+from ..items import ArticleItem, Capture, FailureItem, ListEntry
+from .attachments import AttachmentStore
+from .errors import ArchiveError
 from .fts import segment
+from .planning import PERMANENT_REASONS, FetchPlanning, Revisit  # noqa: F401 (re-exported)
+from .runs import RunLog
 from .schema import migrate
 
 #: The fields whose change makes a new version of an article.
 VERSIONED_FIELDS = ("title", "summary", "body", "editor", "source", "author", "published",
                     "images", "attachments")
-
-
-class ArchiveError(Exception):
-    """A problem with the archive file the user can act on (wrong path, not an archive)."""
 
 
 def utc_now() -> str:
@@ -46,28 +41,13 @@ def _system_clock() -> datetime:
     return datetime.now(timezone.utc)
 
 
-#: Failure reasons that a normal run does not retry (a full run or a revisit may).
-PERMANENT_REASONS = ("http 404", "http 410", "no body", "no title")
-
-
-@dataclass
-class Revisit:
-    """An archived page due to be fetched again, with what makes the request conditional."""
-
-    url: str
-    kind: str
-    entry: ListEntry | None
-    etag: str | None
-    last_modified: str | None
-
-
 def content_hash(item: ArticleItem) -> str:
     """Hash of the versioned fields: equal content, equal hash."""
     content = {name: getattr(item, name) for name in VERSIONED_FIELDS}
     return hashlib.sha256(json.dumps(content, ensure_ascii=False, sort_keys=True).encode()).hexdigest()
 
 
-class Archive:
+class Archive(RunLog, FetchPlanning, AttachmentStore):
     """A SQLite archive of the portal.
 
     :param db: a sqlite-utils Database whose schema is migrated.
@@ -140,130 +120,6 @@ class Archive:
         self.conn.commit()
         self.conn.close()
 
-    # ------------------------------------------------------------ runs
-
-    def start_run(self, spider: str, settings: dict) -> int:
-        """Record the start of a crawl; returns its run id (committed at once)."""
-        cur = self.conn.execute(
-            "INSERT INTO crawl_runs (started_at, spider, settings) VALUES (?, ?, ?)",
-            (self.now(), spider, json.dumps(settings, ensure_ascii=False, sort_keys=True)),
-        )
-        self.conn.commit()
-        return cur.lastrowid
-
-    def finish_run(self, run_id: int, reason: str, counts: dict[str, int], stats: dict | None = None,
-                   exit_code: int | None = None, problems: list[str] | None = None) -> None:
-        """Record the end of a crawl: its counts, health, exit status and the crawler's stats."""
-        columns = ("pages_fetched", "pages_ok", "articles_new", "articles_changed", "articles_unchanged",
-                   "duplicates", "failures", "items", "generic", "with_published", "with_editor",
-                   "with_summary", "not_modified", "tombstones")
-        assignments = ", ".join(f"{c} = ?" for c in columns)
-        self.conn.execute(
-            f"UPDATE crawl_runs SET finished_at = ?, finish_reason = ?, {assignments}, stats = ?, "
-            "exit_code = ?, problems = ? WHERE id = ?",
-            (self.now(), reason, *(int(counts.get(c, 0)) for c in columns),
-             json.dumps(stats or {}, default=str, sort_keys=True), exit_code,
-             json.dumps(problems or [], ensure_ascii=False), run_id),
-        )
-        self.conn.commit()
-
-    def recent_metrics(self, limit: int, before_run: int | None = None) -> list[RunMetrics]:
-        """Metrics of the latest finished runs, newest first (the health baseline)."""
-        rows = self.conn.execute(
-            "SELECT pages_ok, items, failures, generic, with_published, with_editor, with_summary "
-            "FROM crawl_runs WHERE finished_at IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?",
-            (before_run if before_run is not None else 2**62, limit),
-        ).fetchall()
-        return [RunMetrics(*row) for row in rows]
-
-    def runs(self, limit: int = 20) -> list[dict]:
-        """The latest runs, newest first, as dicts (for `g60crawler runs`)."""
-        cur = self.conn.execute(
-            "SELECT id, started_at, finished_at, finish_reason, exit_code, pages_fetched, articles_new, "
-            "articles_changed, articles_unchanged, not_modified, duplicates, failures, tombstones, problems "
-            "FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
-
-    # ------------------------------------------------------------ what to fetch
-
-    def is_known(self, url: str) -> bool:
-        """True if a normal run need not fetch this URL: archived, or failed for good."""
-        url = normalize.canonical_url(url)
-        placeholders = ",".join("?" * len(PERMANENT_REASONS))
-        return self.conn.execute(
-            "SELECT EXISTS (SELECT 1 FROM article_urls WHERE url = ?) OR EXISTS (SELECT 1 FROM failures "
-            f"WHERE url = ? AND resolved_at IS NULL AND reason IN ({placeholders}))",
-            (url, url, *PERMANENT_REASONS),
-        ).fetchone()[0] == 1
-
-    def due_revisits(self, now: datetime, days: tuple[int, ...], page_max_age: float) -> list[Revisit]:
-        """Articles due for a revisit by the schedule, and static pages gone stale.
-
-        :param now: the time of this run.
-        :param days: revisit points in days after publication (``G60_REVISIT_DAYS``).
-        :param page_max_age: days after which a static page is fetched again.
-        """
-        due = []
-        # only an article whose last revisit point lies after its last fetch can be due;
-        # SQLite narrows the scan (a day of slack for time zones), revisit_due decides
-        for url, kind, published, last_seen in self.conn.execute(
-            "SELECT canonical_url, kind, published, last_seen FROM articles WHERE removed_at IS NULL "
-            "AND ((kind = 'article' AND julianday(published) + ? + 1 > julianday(last_seen)) OR kind = 'page')",
-            (max(days, default=0),),
-        ):
-            if (kind == "page" and stale(last_seen, now, page_max_age)) or (
-                kind == "article" and revisit_due(published, last_seen, now, days)
-            ):
-                due.append(self._revisit(url, kind))
-        return due
-
-    def listed_between(self, section: str, newer: str, older: str) -> list[Revisit]:
-        """Archived articles a section listed with a date strictly between two dates.
-
-        A list page whose entries span these dates should still show them: one
-        that is missing was probably removed, and is worth a revisit.
-        """
-        rows = self.conn.execute(
-            "SELECT DISTINCT l.url FROM listings l JOIN article_urls u ON u.url = l.url "
-            "JOIN articles a ON a.id = u.article_id WHERE l.section = ? AND l.list_date > ? "
-            "AND l.list_date < ? AND a.removed_at IS NULL ORDER BY l.url",
-            (section, older, newer),
-        ).fetchall()
-        return [self._revisit(url, "article") for (url,) in rows]
-
-    def _revisit(self, url: str, kind: str) -> Revisit:
-        entry = None
-        row = self.conn.execute(
-            "SELECT section, list_title, list_date, list_url FROM listings WHERE url = ? "
-            "ORDER BY first_seen LIMIT 1", (url,)).fetchone()
-        if row:
-            entry = ListEntry(url, row[0], row[1], row[2], row[3])
-        headers = self.conn.execute(
-            "SELECT headers FROM captures WHERE url = ? AND status = 200 ORDER BY last_fetched DESC LIMIT 1",
-            (url,)).fetchone()
-        found = {k.lower(): v for k, v in json.loads(headers[0]).items()} if headers else {}
-        return Revisit(url, kind, entry, found.get("etag"), found.get("last-modified"))
-
-    def mark_swept(self, section: str) -> None:
-        """Remember that a section's list pages were walked to the last one."""
-        self.conn.execute(
-            "INSERT INTO section_sweeps (section, swept_at) VALUES (?, ?) "
-            "ON CONFLICT(section) DO UPDATE SET swept_at = excluded.swept_at", (section, self.now()))
-
-    def swept_sections(self) -> set[str]:
-        return {s for (s,) in self.conn.execute("SELECT section FROM section_sweeps")}
-
-    def record_not_modified(self, url: str) -> None:
-        """A revisit answered 304 Not Modified: the article was checked, nothing changed."""
-        url = normalize.canonical_url(url)
-        self.conn.execute(
-            "UPDATE articles SET last_seen = ?, removed_at = NULL WHERE id = "
-            "(SELECT article_id FROM article_urls WHERE url = ?)", (self.now(), url))
-        self.conn.execute(
-            "UPDATE captures SET last_fetched = ? WHERE id = (SELECT id FROM captures WHERE url = ? "
-            "ORDER BY last_fetched DESC LIMIT 1)", (self.now(), url))
-
     # ------------------------------------------------------------ captures
 
     def store_capture(self, capture: Capture, run_id: int | None, version_id: int | None = None) -> int:
@@ -296,54 +152,6 @@ class Archive:
                 "SELECT id, url, status, headers FROM captures WHERE url = ? ORDER BY last_fetched DESC LIMIT 1",
                 (normalize.canonical_url(url_or_id),)).fetchone()
         return (row[0], row[1], row[2], json.loads(row[3])) if row else None
-
-    def store_attachment(self, version_id: int, attachment: AttachmentFile) -> None:
-        """Keep an attachment: its file once per content under ``attachments/``, a row per version.
-
-        The file is written (atomically) before its row, so a crash leaves at
-        worst an unreferenced file, never a row pointing at nothing.
-        """
-        digest = None
-        if attachment.status == "stored" and attachment.body is not None:
-            digest = hashlib.sha256(attachment.body).hexdigest()
-            if not self.conn.execute("SELECT 1 FROM attachment_files WHERE sha256 = ?", (digest,)).fetchone():
-                relative = self._write_file(digest, attachment.url, attachment.body)
-                self.conn.execute(
-                    "INSERT INTO attachment_files (sha256, size, mime, path, first_stored) VALUES (?, ?, ?, ?, ?)",
-                    (digest, len(attachment.body), attachment.mime, relative, self.now()))
-        self.conn.execute(
-            "INSERT INTO article_attachments (version_id, url, name, status, sha256, size, mime, reason, headers, "
-            "fetched_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(version_id, url) DO UPDATE SET "
-            "name = excluded.name, status = excluded.status, sha256 = excluded.sha256, size = excluded.size, "
-            "mime = excluded.mime, reason = excluded.reason, headers = excluded.headers, fetched_at = excluded.fetched_at",
-            (version_id, attachment.url, attachment.name, attachment.status, digest, attachment.size, attachment.mime,
-             attachment.reason, json.dumps(attachment.headers, ensure_ascii=False), attachment.fetched_at))
-
-    def _write_file(self, digest: str, url: str, body: bytes) -> str:
-        """Write a content-addressed file; returns its path relative to the archive's folder.
-
-        The name is the hash (plus the URL's extension, for people opening the folder):
-        nothing of the URL's path reaches the file system.
-        """
-        if self.files_dir is None:
-            raise ArchiveError("an in-memory archive cannot store attachment files")
-        ext = os.path.splitext(urlsplit(url).path)[1].lower()
-        ext = ext if re.fullmatch(r"\.[a-z0-9]{1,5}", ext) else ""
-        target = self.files_dir / digest[:2] / f"{digest}{ext}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(body)
-            os.replace(tmp, target)
-        return str(target.relative_to(self.files_dir.parent))
-
-    def attachments(self, version_id: int) -> list[dict]:
-        """The attachments of an article version, with where their files are."""
-        cur = self.conn.execute(
-            "SELECT t.url, t.name, t.status, t.sha256, t.size, t.mime, t.reason, f.path FROM article_attachments t "
-            "LEFT JOIN attachment_files f ON f.sha256 = t.sha256 WHERE t.version_id = ? ORDER BY t.id", (version_id,))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
 
     def capture_body(self, capture_id: int) -> bytes:
         """The raw bytes of a stored capture."""

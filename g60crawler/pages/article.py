@@ -130,7 +130,6 @@ def _first_text(elements: list) -> str | None:
 
 def _from_template(template: Template, sel: Selector, container, title: list, url: str,
                    encoding: str) -> RawArticle:
-    root = sel.root
     raw = RawArticle(url=url, extraction=f"template:{template.name}", encoding=encoding)
     raw.title = _first_text(title)
     body = body_blocks(container, url)
