@@ -28,7 +28,7 @@ No split articles and no attachments (the crawl would fetch those too).
 
 Deterministic: the same ``--seed`` and ``--articles`` give the same bytes (each
 article's text comes from its own ``random.Random(seed, number)``). Written with
-plain string templates: about 10,000 pages in 10-20 s.
+plain string templates: 10,000 articles in about 7 s, 50,000 in about 30 s.
 """
 
 from __future__ import annotations

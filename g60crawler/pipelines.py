@@ -65,7 +65,10 @@ class ArchivePipeline:
     def spider_opened(self, spider):
         self.run_settings["sections"] = ",".join(getattr(spider, "section_slugs", []))
         self.run_settings["full"] = bool(getattr(spider, "full", False))
-        self.open()
+        try:
+            self.open()
+        except sqlite3.Error as exc:  # the disk filled up between the checks and the first write
+            self._stop(exc)
 
     def open(self) -> None:
         self.archive = Archive.open(self.config.archive, clock=self.config.clock)
@@ -86,7 +89,8 @@ class ArchivePipeline:
         self.broken = str(exc)
         logger.error("archive write failed, stopping the crawl: %s (%s)", exc, self.config.archive)
         try:
-            self.archive.conn.rollback()
+            if self.archive is not None:
+                self.archive.conn.rollback()
         except sqlite3.Error:
             pass
         if self.stats:

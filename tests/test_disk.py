@@ -36,13 +36,13 @@ def crawl_on_tmpfs(mount_dir, options: str, after_mount: str = "", after_crawl: 
     return done
 
 
-@pytest.mark.reliability("the archive's disk fills up during a crawl (tmpfs of 400 KB)",
+@pytest.mark.reliability("the archive's disk fills up during a crawl (tmpfs of 800 KB)",
                          "one ERROR line, exit status 4, committed rows whole, the half-done batch rolled back",
                          group="interruption")
 def test_full_disk(tmp_path):
     mount_dir = tmp_path / "full"
     mount_dir.mkdir()
-    done = crawl_on_tmpfs(mount_dir, "size=400k")
+    done = crawl_on_tmpfs(mount_dir, "size=800k")
     assert done.returncode == 4, done.stderr[-2000:]
     errors = [line for line in done.stderr.splitlines() if " ERROR: " in line]
     assert errors and "archive write failed, stopping the crawl: database or disk is full" in errors[0]
@@ -55,7 +55,7 @@ def test_full_disk_leaves_a_sound_archive(tmp_path):
     out = tmp_path / "copy.sqlite"
     backup = shlex.join([sys.executable, "-c", "import sqlite3,sys; s=sqlite3.connect(sys.argv[1]); "
                          "d=sqlite3.connect(sys.argv[2]); s.backup(d)", f"{mount_dir}/a.sqlite", str(out)])
-    done = crawl_on_tmpfs(mount_dir, "size=400k", after_crawl=backup)  # copied out before the unmount
+    done = crawl_on_tmpfs(mount_dir, "size=800k", after_crawl=backup)  # copied out before the unmount
     assert done.returncode == 4
     conn = sqlite3.connect(out)
     assert conn.execute("PRAGMA integrity_check").fetchone() == ("ok",)

@@ -218,6 +218,9 @@ CREATE TABLE article_attachments (
     UNIQUE (version_id, url)
 );
 """),
+    (5, "index for list entries by section and date (vanished-from-list checks)", """
+CREATE INDEX listings_section_date ON listings(section, list_date);
+"""),
 ]
 
 

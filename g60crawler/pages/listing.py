@@ -28,7 +28,7 @@ class RawEntry:
 @dataclass
 class Listing:
     entries: list[RawEntry] = field(default_factory=list)
-    pages: list[str] = field(default_factory=list)
+    pages: list[str] = field(default_factory=list)  # linked list pages and the pager's next page
     layout: str = "known"  # "known" list markup, or "fallback" (any article link)
 
 
@@ -103,12 +103,16 @@ def _pages(sel: Selector, base: str) -> list[str]:
     for script in sel.css("script::text").getall():
         m = _CREATE_PAGE.search(script)
         if m:
-            total, stem, ext = int(m[1]), m[3], m[4]
-            pages.extend(urljoin(base, f"{stem}_{n}.{ext}") for n in range(1, total))
-    unique = []
+            # the pager knows every page, but a crawl only ever follows the next one: listing
+            # all of them on every page made a section of n list pages cost n² URLs
+            total, current, stem, ext = int(m[1]), int(m[2]), m[3], m[4]
+            if current + 1 < total:
+                pages.append(urljoin(base, f"{stem}_{current + 1}.{ext}"))
+    here = normalize.canonical_url(base)
+    seen, unique = set(), []
     for page in pages:
-        canon = normalize.canonical_url(page)
-        if canon != normalize.canonical_url(base) and page not in unique:
+        if page not in seen and normalize.canonical_url(page) != here:
+            seen.add(page)
             unique.append(page)
     return unique
 
