@@ -85,8 +85,39 @@ class Hit:
         return dict(self.__dict__)
 
 
-_COLUMNS = ("a.id, a.canonical_url, a.title, a.published, a.editor, a.cities, a.summary, a.body, "
-            f"(SELECT group_concat(section, ',') FROM ({SECTIONS_OF.format(a='a')} ORDER BY 1)) AS sections")
+_SECTIONS = f"(SELECT group_concat(section, ',') FROM ({SECTIONS_OF.format(a='a')} ORDER BY 1)) AS sections"
+_COLUMNS = f"a.id, a.canonical_url, a.title, a.published, a.editor, a.cities, a.summary, a.body, {_SECTIONS}"
+_FTS_SOURCE = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+
+
+@dataclass
+class _Matching:
+    """A query made into SQL: the FTS expression (or None) and the rest of the WHERE clause."""
+
+    match: str | None
+    terms: tuple[str, ...]
+    where: str
+    params: list
+
+
+def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matching:
+    """Filters and a query as SQL; single characters (no bigram of their own) are scanned with instr.
+
+    :param query: None for no query; any text (an empty one is an error) is parsed safely.
+    """
+    where, params = filters.sql()
+    if query is None:
+        return _Matching(None, (), where, params)
+    if raw:
+        return _Matching(query, tuple(query.split()), where, params)
+    try:
+        parsed = parse_query(query)
+    except QueryError as exc:
+        raise SearchError(str(exc)) from exc
+    for char in parsed.singles:
+        where += " AND instr(a.title || ' ' || COALESCE(a.summary, '') || ' ' || a.body, ?) > 0"
+        params.append(char)
+    return _Matching(parsed.match, parsed.terms, where, params)
 
 
 def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), sort: str = "relevance",
@@ -103,23 +134,12 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), s
     """
     if sort not in ("relevance", "date"):
         raise SearchError(f"--sort must be relevance or date, got {sort!r}")
-    where, params = filters.sql()
-    if raw:
-        match, terms, singles = query, tuple(query.split()), ()
-    else:
-        try:
-            parsed = parse_query(query)
-        except QueryError as exc:
-            raise SearchError(str(exc)) from exc
-        match, terms, singles = parsed.match, parsed.terms, parsed.singles
-    for char in singles:
-        where += " AND instr(a.title || ' ' || COALESCE(a.summary, '') || ' ' || a.body, ?) > 0"
-        params.append(char)
+    m = _matching(query, filters, raw)
+    match, terms, where, params = m.match, m.terms, m.where, m.params
     order = "score" if sort == "relevance" and match else "a.published IS NULL, a.published DESC, a.id DESC"
     if match:
-        sql = (f"SELECT {_COLUMNS}, bm25(articles_fts, 10.0, 5.0, 1.0) AS score FROM articles_fts "
-               f"JOIN articles a ON a.id = articles_fts.rowid WHERE articles_fts MATCH ? AND {where} "
-               f"ORDER BY {order} LIMIT ?")
+        sql = (f"SELECT {_COLUMNS}, bm25(articles_fts, 10.0, 5.0, 1.0) AS score FROM {_FTS_SOURCE} "
+               f"WHERE articles_fts MATCH ? AND {where} ORDER BY {order} LIMIT ?")
         args = [match, *params, limit]
     else:
         sql = f"SELECT {_COLUMNS}, NULL AS score FROM articles a WHERE {where} ORDER BY {order} LIMIT ?"
@@ -161,26 +181,15 @@ def iter_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query:
     Rows are read from a cursor as they are needed: an export of the whole archive
     never holds it in memory.
     """
-    where, params = filters.sql()
-    source = "articles a"
-    if query:
-        try:
-            parsed = parse_query(query)
-        except QueryError as exc:
-            raise SearchError(str(exc)) from exc
-        if parsed.match:
-            source = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
-            where = "articles_fts MATCH ? AND " + where
-            params = [parsed.match, *params]
-        for char in parsed.singles:
-            where += " AND instr(a.title || ' ' || COALESCE(a.summary, '') || ' ' || a.body, ?) > 0"
-            params.append(char)
+    m = _matching(query or None, filters)
+    source, where, params = "articles a", m.where, m.params
+    if m.match:
+        source, where, params = _FTS_SOURCE, f"articles_fts MATCH ? AND {where}", [m.match, *params]
     selected = ", ".join(f"a.{c}" for c in columns)
     # oldest first by the published index (articles without a date first): no sort of the
     # whole archive in temporary files before the first row comes out
     cur = conn.execute(
-        f"SELECT {selected}, (SELECT group_concat(section, ',') FROM ({SECTIONS_OF.format(a='a')} ORDER BY 1)) "
-        f"AS sections FROM {source} WHERE {where} ORDER BY a.published, a.id", params)
+        f"SELECT {selected}, {_SECTIONS} FROM {source} WHERE {where} ORDER BY a.published, a.id", params)
     names = [*columns, "sections"]
     for row in cur:
         yield dict(zip(names, row))
