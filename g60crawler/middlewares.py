@@ -13,6 +13,8 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
+from .httpheaders import headers_dict
+
 logger = logging.getLogger(__name__)
 
 
@@ -106,6 +108,6 @@ class RedirectGuardMiddleware:
             raise IgnoreRequest(f"redirect loop: {' -> '.join(chain + [target])}"[:500])
         # keep the redirect itself: RedirectMiddleware copies meta to the next request, so the
         # spider finds it on the final response and the archive keeps it as a capture
-        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-        request.meta.setdefault("g60_redirects", []).append((request.url, response.status, headers, response.body))
+        request.meta.setdefault("g60_redirects", []).append(
+            (request.url, response.status, headers_dict(response.headers), response.body))
         return response

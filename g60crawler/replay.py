@@ -8,6 +8,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
+from .httpheaders import headers_dict
 from .mirror import read_response, write_response
 
 
@@ -33,8 +34,7 @@ class ReplayMiddleware:
         return cls(root)
 
     def process_request(self, request):
-        asked = {k.decode("latin-1"): b",".join(v).decode("latin-1") for k, v in request.headers.items()}
-        saved = read_response(self.root, request.url, asked)
+        saved = read_response(self.root, request.url, headers_dict(request.headers))
         headers = Headers(saved.headers)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=saved.body)
         return cls(url=request.url, status=saved.status, headers=headers, body=saved.body,
@@ -64,6 +64,5 @@ class RecordMiddleware:
         return cls(root)
 
     def process_response(self, request, response):
-        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
-        write_response(self.root, request.url, response.status, headers, response.body)
+        write_response(self.root, request.url, response.status, headers_dict(response.headers), response.body)
         return response

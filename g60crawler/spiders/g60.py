@@ -22,6 +22,7 @@ from ..archive import Archive
 from ..archive.store import Revisit
 from ..assemble import join_pages
 from ..failures import failure_reason
+from ..httpheaders import headers_dict
 from ..items import (AttachmentFile, Capture, FailureItem, ListEntry, ListPage, NotModified, RawArticle,
                      SectionSwept)
 from ..pages.article import extract_raw
@@ -238,7 +239,7 @@ class G60Spider(scrapy.Spider):
         yield raw
 
     def parse_attachment(self, response, raw: RawArticle, link: dict, pending: list[dict]):
-        headers = {k.decode("latin-1"): b", ".join(v).decode("latin-1") for k, v in response.headers.items()}
+        headers = headers_dict(response.headers)
         if len(response.body) > self.attachment_maxsize:  # the downloader checks too, but not a replay
             raw.attachment_files.append(AttachmentFile(link["url"], link["name"], "skipped", size=len(response.body),
                                                        reason="too large", headers=headers))
@@ -291,9 +292,5 @@ class G60Spider(scrapy.Spider):
 
 def capture_of(response, clock) -> Capture:
     """The raw response as the archive keeps it, stamped with the run's clock."""
-    headers = {
-        key.decode("latin-1"): b", ".join(values).decode("latin-1")
-        for key, values in response.headers.items()
-    }
-    return Capture(response.url, response.status, headers, response.body,
+    return Capture(response.url, response.status, headers_dict(response.headers), response.body,
                    clock().isoformat(timespec="seconds"))
