@@ -58,9 +58,3 @@ def section_of_path(path: str) -> str | None:
     first = path.lstrip("/").split("/", 1)[0]
     return first if first in SECTIONS_BY_SLUG else None
 
-
-def list_page_url(slug: str, page: int) -> str:
-    """URL of list page ``page`` (0 is the section's front list page)."""
-    if page == 0:
-        return f"{BASE_URL}{slug}/"
-    return f"{BASE_URL}{slug}/index_{page}.shtml"

@@ -33,10 +33,6 @@ VERSIONED_FIELDS = ("title", "summary", "body", "editor", "source", "author", "p
                     "images", "attachments")
 
 
-def utc_now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="microseconds")
-
-
 def _system_clock() -> datetime:
     return datetime.now(timezone.utc)
 

@@ -12,7 +12,6 @@ from dataclasses import dataclass, field
 from urllib.parse import urljoin
 
 from lxml import etree
-from lxml import html as lxml_html
 
 from ..normalize import clean_text
 
@@ -207,7 +206,3 @@ def attachment_links(element, base_url: str) -> list[dict[str, str]]:
             found.append({"url": urljoin(base_url, href), "name": clean_text(a.text_content())})
     return found
 
-
-def parse_fragment(html_text: str):
-    """An lxml element for an HTML fragment (used by tests)."""
-    return lxml_html.fragment_fromstring(html_text, create_parent="div")
