@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from scrapy.exceptions import NotConfigured
+from scrapy.exceptions import IgnoreRequest, NotConfigured
 from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
@@ -21,8 +21,9 @@ class ReplayMiddleware:
     :param root: the mirror folder (``G60_REPLAY_DIR``).
     """
 
-    def __init__(self, root: str | Path) -> None:
+    def __init__(self, root: str | Path, maxsize: int = 0) -> None:
         self.root = Path(root)
+        self.maxsize = maxsize
         if not self.root.is_dir():
             raise ValueError(f"G60_REPLAY_DIR {str(root)!r} is not a folder")
 
@@ -31,10 +32,15 @@ class ReplayMiddleware:
         root = crawler.settings.get("G60_REPLAY_DIR")
         if not root:
             raise NotConfigured  # no message: a live crawl need not hear about it
-        return cls(root)
+        return cls(root, crawler.settings.getint("DOWNLOAD_MAXSIZE"))
 
     def process_request(self, request):
         saved = read_response(self.root, request.url, headers_dict(request.headers))
+        maxsize = request.meta.get("download_maxsize", self.maxsize)
+        if maxsize and len(saved.body) > maxsize:
+            # what the downloader does with a body over the limit, so replay fails the same way
+            raise IgnoreRequest(f"Cancelling download of {request.url}: expected response size "
+                                f"({len(saved.body)}) larger than download max size ({maxsize}).")
         headers = Headers(saved.headers)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=saved.body)
         return cls(url=request.url, status=saved.status, headers=headers, body=saved.body,

@@ -239,15 +239,9 @@ class G60Spider(scrapy.Spider):
         yield raw
 
     def parse_attachment(self, response, raw: RawArticle, link: dict, pending: list[dict]):
-        headers = headers_dict(response.headers)
-        if len(response.body) > self.attachment_maxsize:  # the downloader checks too, but not a replay
-            raw.attachment_files.append(AttachmentFile(link["url"], link["name"], "skipped", size=len(response.body),
-                                                       reason="too large", headers=headers))
-            yield from self._attachments(raw, pending)
-            return
         raw.attachment_files.append(AttachmentFile(
             link["url"], link["name"], "stored", body=response.body, size=len(response.body),
-            mime=content_type(response), headers=headers,
+            mime=content_type(response), headers=headers_dict(response.headers),
             fetched_at=self.config.clock().isoformat(timespec="seconds")))
         yield from self._attachments(raw, pending)
 
