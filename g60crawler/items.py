@@ -56,6 +56,7 @@ class ListPage:
     url: str
     section: str
     entries: list[ListEntry] = field(default_factory=list)
+    capture: Capture | None = field(default=None, repr=False)  # the list page itself, for replay
 
 
 @dataclass
@@ -129,6 +130,13 @@ class FailureItem:
     detail: str | None = None
     section: str | None = None
     captures: list[Capture] = field(default_factory=list)
+
+
+@dataclass
+class Requisite:
+    """A style sheet, script or image a page loads, kept so the page replays as it looked."""
+
+    capture: Capture = field(repr=False)
 
 
 @dataclass

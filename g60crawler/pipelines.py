@@ -12,7 +12,7 @@ from . import runconfig
 from .archive import Archive
 from .assemble import build_article
 from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run
-from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, RawArticle, SectionSwept
+from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, RawArticle, Requisite, SectionSwept
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +112,10 @@ class ArchivePipeline:
                 logger.warning("failure: %s: %s", item.url, item.reason)
         elif isinstance(item, ListPage):
             self.archive.record_listings(item.entries)
+            if item.capture is not None:
+                self.archive.store_capture(item.capture, self.run_id)
+        elif isinstance(item, Requisite):
+            self.archive.store_capture(item.capture, self.run_id)
         elif isinstance(item, ListEntry):
             self.archive.record_listings([item])
         elif isinstance(item, NotModified):

@@ -46,6 +46,7 @@ G60_RETRY_MAX_WAIT = 60.0  # never wait longer, whatever Retry-After asks
 G60_MAX_LIST_PAGES = 200  # per section and run: an endless pager stops here (a failure is recorded)
 G60_MAX_LIST_ENTRIES = 500
 G60_ATTACHMENTS = True  # fetch the PDF/DOC/XLS... an article links, with the article
+G60_PAGE_REQUISITES = False  # also keep the style sheets, scripts and images of the portal's pages (for WARC replay)
 G60_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024  # larger ones are recorded as skipped, with their size  # per list page: a page with more links is cut (a failure is recorded)
 
 DOWNLOADER_MIDDLEWARES = {

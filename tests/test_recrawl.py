@@ -130,4 +130,11 @@ def test_v2_new_captures_only_for_what_was_fetched_and_new(then_v2):
         (f"{BASE}/sjxw/2024/1112/1630042.shtml", 1),
     ]
     # and the 404 of the removed article, kept as the failure's capture
-    assert query(then_v2, "SELECT status FROM captures WHERE run_id = 2 AND version_id IS NULL") == [(404,)]
+    assert query(then_v2, "SELECT url, status FROM captures WHERE run_id = 2 AND version_id IS NULL "
+                          "AND url NOT IN (SELECT list_url FROM listings)") == [
+        (f"{BASE}/jcfc/2023/0921/1631013.shtml", 404)]
+    # list pages are kept too (for replay), once per content: only those that changed are new in run 2
+    changed_lists = query(then_v2, "SELECT url, status FROM captures WHERE run_id = 2 AND version_id IS NULL "
+                                   "AND url IN (SELECT list_url FROM listings) ORDER BY url")
+    assert changed_lists and all(status == 200 for _, status in changed_lists)
+    assert len(changed_lists) < query(then_v2, "SELECT COUNT(DISTINCT list_url) FROM listings")[0][0]

@@ -149,6 +149,11 @@ class Archive(RunLog, FetchPlanning, AttachmentStore):
                 (normalize.canonical_url(url_or_id),)).fetchone()
         return (row[0], row[1], row[2], json.loads(row[3])) if row else None
 
+    def has_capture(self, url: str) -> bool:
+        """True if any response of this URL is stored."""
+        return self.conn.execute("SELECT EXISTS (SELECT 1 FROM captures WHERE url = ?)",
+                                 (normalize.canonical_url(url),)).fetchone()[0] == 1
+
     def capture_body(self, capture_id: int) -> bytes:
         """The raw bytes of a stored capture."""
         row = self.conn.execute(

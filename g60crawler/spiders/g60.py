@@ -24,9 +24,10 @@ from ..assemble import join_pages
 from ..failures import failure_reason
 from ..httpheaders import headers_dict
 from ..items import (AttachmentFile, Capture, FailureItem, ListEntry, ListPage, NotModified, RawArticle,
-                     SectionSwept)
+                     Requisite, SectionSwept)
 from ..pages.article import extract_raw
 from ..pages.listing import parse_listing
+from ..pages.requisites import css_requisites, html_requisites
 from ..runconfig import ConfigError, parse_flag, parse_sections, prepare, stop
 
 #: A split article with more pages than this is cut here (a pager loop guard).
@@ -65,6 +66,7 @@ class G60Spider(scrapy.Spider):
             stop(f"-a {exc}")
         self.section_slugs = [s.slug for s in self.sections]
         self._requested: set[str] = set()
+        self._requisites: set[str] = set()
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -75,6 +77,7 @@ class G60Spider(scrapy.Spider):
         spider.max_entries = crawler.settings.getint("G60_MAX_LIST_ENTRIES", 500)
         spider.fetch_attachments = crawler.settings.getbool("G60_ATTACHMENTS", True)
         spider.attachment_maxsize = crawler.settings.getint("G60_ATTACHMENT_MAXSIZE", 50 * 1024 * 1024)
+        spider.page_requisites = crawler.settings.getbool("G60_PAGE_REQUISITES", False)
         spider.archive = Archive.open(config.archive, clock=config.clock)  # this spider's reads
         crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
         return spider
@@ -95,6 +98,11 @@ class G60Spider(scrapy.Spider):
 
     async def start(self):
         self.swept = self.archive.swept_sections()
+        if self.page_requisites:
+            # the page a replay starts from: kept with its requisites, like the requisites themselves
+            self._requisites.add(normalize.canonical_url(portal.BASE_URL))
+            yield scrapy.Request(portal.BASE_URL, callback=self.parse_requisite, errback=self.requisite_failed,
+                                 cb_kwargs={"html": True})
         for section in self.sections:
             if section.kind == "news":
                 yield scrapy.Request(section.url, callback=self.parse_list, errback=self.failed,
@@ -127,7 +135,8 @@ class G60Spider(scrapy.Spider):
         if listing.layout != "known":
             self.logger.warning("list page %s: unknown list markup, used any article link", response.url)
         new, shown = 0, set()
-        page_item = ListPage(response.url, section)
+        page_item = ListPage(response.url, section, capture=capture_of(response, self.config.clock))
+        yield from self._requisites_of(response)
         if len(listing.entries) > self.max_entries:
             yield FailureItem(url=response.url, reason="list too long", section=section,
                               detail=f"{len(listing.entries)} entries, the first {self.max_entries} kept "
@@ -186,6 +195,7 @@ class G60Spider(scrapy.Spider):
         return raw
 
     def parse_article(self, response, entry: ListEntry | None):
+        yield from self._requisites_of(response)
         raw = self._raw(response)
         raw.section = portal.section_of_path(urlsplit(response.url).path) or (entry and entry.section)
         raw.list_entry = entry
@@ -209,6 +219,7 @@ class G60Spider(scrapy.Spider):
             return RawArticle(url=response.url, extraction=f"error:{type(exc).__name__}", encoding="")
 
     def parse_article_page(self, response, first: RawArticle, pages: int):
+        yield from self._requisites_of(response)
         later = self._extract(response)
         later.captures = [capture_of(response, self.config.clock)]
         yield from self._next_or_done(join_pages(first, later), pages + 1)
@@ -266,9 +277,43 @@ class G60Spider(scrapy.Spider):
         yield from self.failed(failure)
 
     def parse_page(self, response, section: str):
+        yield from self._requisites_of(response)
         raw = self._raw(response, kind="page")
         raw.section = section
         yield raw
+
+    # ------------------------------------------------------------ page requisites
+
+    def _requisites_of(self, response, css: bool = False):
+        """Requests for the portal-hosted style sheets, scripts and images a page loads (G60_PAGE_REQUISITES).
+
+        Each URL once per run, and not at all once the archive holds a capture of it.
+        """
+        if not self.page_requisites or not hasattr(response, "text"):
+            return
+        found = css_requisites(response.url, response.text) if css else html_requisites(response.url, response.text)
+        for url in found:
+            url = normalize.canonical_url(url)
+            if url in self._requisites or not on_portal(url) or self.archive.has_capture(url):
+                continue
+            self._requisites.add(url)
+            self.crawler.stats.inc_value("g60/requisites/requested")
+            yield scrapy.Request(url, callback=self.parse_requisite, errback=self.requisite_failed,
+                                 meta={"download_maxsize": self.attachment_maxsize})
+
+    def parse_requisite(self, response, html: bool = False):
+        yield Requisite(capture_of(response, self.config.clock))
+        if html:
+            yield from self._requisites_of(response)
+        elif "css" in (content_type(response) or "").lower() or urlsplit(response.url).path.endswith(".css"):
+            yield from self._requisites_of(response, css=True)
+
+    def requisite_failed(self, failure):
+        """A requisite that answered an error is kept as that answer (a replay shows it too); others are logged."""
+        self.crawler.stats.inc_value("g60/requisites/failed")
+        if failure.check(HttpError):
+            yield Requisite(capture_of(failure.value.response, self.config.clock))
+        self.logger.info("page requisite %s: %s", failure.request.url, failure_reason(failure)[0])
 
     # ------------------------------------------------------------ failures
 
