@@ -22,6 +22,7 @@ from .. import normalize, portal
 from ..cities import cities_in
 from ..items import ArticleItem, Capture, FailureItem, ListEntry
 from .attachments import AttachmentStore
+from .dedup import Evidence, same_article
 from .errors import ArchiveError
 from .fts import segment
 from .planning import PERMANENT_REASONS, FetchPlanning, Revisit  # noqa: F401 (re-exported)
@@ -129,7 +130,8 @@ class Archive(RunLog, FetchPlanning, AttachmentStore):
         self.conn.execute(
             "INSERT INTO captures (url, status, headers, sha256, first_fetched, last_fetched, "
             "version_id, run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(url, sha256) DO UPDATE SET last_fetched = excluded.last_fetched, "
+            "ON CONFLICT(url, sha256) DO UPDATE SET first_fetched = MIN(captures.first_fetched, excluded.first_fetched), "
+            "last_fetched = MAX(captures.last_fetched, excluded.last_fetched), "
             "version_id = COALESCE(captures.version_id, excluded.version_id)",
             (url, capture.status, json.dumps(capture.headers, ensure_ascii=False), digest,
              capture.fetched_at, capture.fetched_at, version_id, run_id),
@@ -216,68 +218,137 @@ class Archive(RunLog, FetchPlanning, AttachmentStore):
     # ------------------------------------------------------------ articles
 
     def record_article(self, item: ArticleItem, run_id: int | None) -> str:
-        """Store an article; returns ``new``, ``changed``, ``unchanged`` or ``duplicate``.
+        """Store an article as captured at ``now()``; returns ``new``, ``changed``, ``unchanged`` or ``duplicate``.
 
-        The same article under another URL (same canonical URL, a redirect, or
-        the same body) is one article with one more URL; a change of content
-        at a URL already known makes a new version, the old one is kept.
+        Whether the page is an archived article is decided by one rule,
+        :func:`g60crawler.archive.dedup.same_article`; a copy found under another
+        URL is one more URL of it. Versions follow capture time: content captured
+        after the current version's makes a new current version; content captured
+        earlier only adds history (:meth:`_place_older`), never changes the current.
         """
         now = self.now()
         chash = content_hash(item)
         bhash = normalize.body_hash(item.body)
         urls = _unique([item.canonical_url] + [normalize.canonical_url(u) for u in [item.url, *item.aliases]])
-        placeholders = ",".join("?" * len(urls))
-        row = self.conn.execute(
-            f"SELECT article_id, url, content_hash FROM article_urls WHERE url IN ({placeholders}) "
-            "ORDER BY url = ? DESC LIMIT 1",
-            (*urls, item.canonical_url),
-        ).fetchone()
-        if row is not None:
-            article_id, _url, url_hash = row
-            primary, current = self.conn.execute(
-                "SELECT canonical_url, content_hash FROM articles WHERE id = ?", (article_id,)
-            ).fetchone()
-            if primary != item.canonical_url and primary not in urls:
+        article_id = self._archived_copy(item, urls, bhash)
+        if article_id is None:
+            article_id, outcome = self._insert_article(item, chash, bhash, run_id, now), "new"
+            version_id = self._version_id(article_id)
+        else:
+            (primary,) = self.conn.execute("SELECT canonical_url FROM articles WHERE id = ?", (article_id,)).fetchone()
+            if primary not in urls:
                 # another copy of an article archived under its first URL: only the
                 # first URL makes versions, so two copies cannot flip-flop
-                outcome = "duplicate"
-            elif url_hash != chash and current != chash:
-                self._new_version(article_id, item, chash, bhash, run_id, now)
-                outcome = "changed"
+                outcome, version_id = "duplicate", self._version_id(article_id)
             else:
-                outcome = "unchanged"
-        else:
-            dup = self.conn.execute(
-                "SELECT id FROM articles WHERE body_hash = ? AND kind = ? ORDER BY id LIMIT 1",
-                (bhash, item.kind),
-            ).fetchone()
-            if dup is not None:
-                article_id, outcome = dup[0], "duplicate"
-            else:
-                article_id, outcome = self._insert_article(item, chash, bhash, run_id, now), "new"
+                outcome, version_id = self._place(article_id, item, chash, bhash, run_id, now)
         self.conn.execute(
-            "UPDATE articles SET last_seen = ?, removed_at = NULL WHERE id = ?", (now, article_id)
-        )
+            "UPDATE articles SET last_seen = MAX(last_seen, ?), first_seen = MIN(first_seen, ?), "
+            "removed_at = CASE WHEN removed_at > ? THEN removed_at END WHERE id = ?",  # an older capture keeps a tombstone
+            (now, now, now, article_id))
         for url in urls:
             self.conn.execute(
                 "INSERT INTO article_urls (url, article_id, section, content_hash, first_seen, last_seen) "
                 "VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT(url) DO UPDATE SET "
-                "content_hash = excluded.content_hash, last_seen = excluded.last_seen",
+                "content_hash = CASE WHEN excluded.last_seen >= article_urls.last_seen "
+                "THEN excluded.content_hash ELSE article_urls.content_hash END, "
+                "first_seen = MIN(article_urls.first_seen, excluded.first_seen), "
+                "last_seen = MAX(article_urls.last_seen, excluded.last_seen)",
                 (url, article_id, item.section, chash, now, now),
             )
-        version_id = self.conn.execute(
-            "SELECT v.id FROM article_versions v JOIN articles a ON a.id = v.article_id "
-            "AND v.version = a.current_version WHERE a.id = ?", (article_id,)
-        ).fetchone()[0]
         for capture in item.captures:
             self.store_capture(capture, run_id, version_id)
         for attachment in item.attachment_files:
             self.store_attachment(version_id, attachment)
+        placeholders = ",".join("?" * len(urls))
         self.conn.execute(
             f"UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL AND url IN ({placeholders})",
             (now, *urls),
         )
         return outcome
+
+    def _archived_copy(self, item: ArticleItem, urls: list[str], bhash: str | None) -> int | None:
+        """The id of the archived article this page is (by :func:`same_article`), or None.
+
+        Candidates are the articles known under one of the page's URLs, then those
+        with the same normalised body; the rule decides.
+        """
+        placeholders = ",".join("?" * len(urls))
+        candidates = [row[0] for row in self.conn.execute(
+            f"SELECT article_id FROM article_urls WHERE url IN ({placeholders}) ORDER BY url = ? DESC",
+            (*urls, item.canonical_url))]
+        candidates += [row[0] for row in self.conn.execute(
+            "SELECT id FROM articles WHERE body_hash = ? AND kind = ? ORDER BY id", (bhash, item.kind))]
+        page = Evidence(item.title, item.body, frozenset(urls), tuple(a.get("url") for a in item.attachments),
+                        item.published)
+        for article_id in _unique(candidates):
+            if same_article(page, self._evidence(article_id)):
+                return article_id
+        return None
+
+    def _evidence(self, article_id: int) -> Evidence:
+        """What the archive knows of an article, for :func:`same_article`."""
+        title, body, attachments, published = self.conn.execute(
+            "SELECT title, body, attachments, published FROM articles WHERE id = ?", (article_id,)).fetchone()
+        urls = frozenset(u for (u,) in self.conn.execute("SELECT url FROM article_urls WHERE article_id = ?",
+                                                         (article_id,)))
+        return Evidence(title, body, urls, tuple(a.get("url") for a in json.loads(attachments)), published)
+
+    def _version_id(self, article_id: int) -> int:
+        """The id of an article's current version."""
+        return self.conn.execute(
+            "SELECT v.id FROM article_versions v JOIN articles a ON a.id = v.article_id "
+            "AND v.version = a.current_version WHERE a.id = ?", (article_id,)).fetchone()[0]
+
+    def _place(self, article_id: int, item: ArticleItem, chash: str, bhash: str, run_id, now: str) -> tuple[str, int]:
+        """Add content captured at ``now`` to an article's history; returns (outcome, its version's id)."""
+        current_id, current_hash, current_seen = self.conn.execute(
+            "SELECT v.id, v.content_hash, v.seen_at FROM article_versions v JOIN articles a ON a.id = v.article_id "
+            "AND v.version = a.current_version WHERE a.id = ?", (article_id,)).fetchone()
+        if now < current_seen:
+            return self._place_older(article_id, item, chash, run_id, now)
+        (url_hash,) = self.conn.execute("SELECT content_hash FROM article_urls WHERE url = ?",
+                                        (item.canonical_url,)).fetchone() or (None,)
+        if chash in (current_hash, url_hash):
+            return "unchanged", current_id
+        self._new_version(article_id, item, chash, bhash, run_id, now)
+        return "changed", self._version_id(article_id)
+
+    def _place_older(self, article_id: int, item: ArticleItem, chash: str, run_id, now: str) -> tuple[str, int]:
+        """Content captured before the current version's capture: history only, the current stays.
+
+        The capture falls in the time of some version (or before the first): the
+        same content there changes nothing; the content of the next version starts
+        that version earlier; other content is inserted as a version of its own,
+        and the versions are renumbered in capture order.
+        """
+        versions = self.conn.execute(
+            "SELECT id, content_hash, seen_at FROM article_versions WHERE article_id = ? ORDER BY version",
+            (article_id,)).fetchall()
+        before = [v for v in versions if v[2] <= now]
+        previous = before[-1] if before else None
+        following = versions[len(before)]
+        if previous is not None and previous[1] == chash:
+            return "unchanged", previous[0]
+        if previous is not None:
+            self.conn.execute("UPDATE article_versions SET superseded_at = ? WHERE id = ?", (now, previous[0]))
+        if following[1] == chash:
+            self.conn.execute("UPDATE article_versions SET seen_at = ? WHERE id = ?", (now, following[0]))
+            return "unchanged", following[0]
+        self.conn.execute("UPDATE article_versions SET version = -version WHERE article_id = ?", (article_id,))
+        self._insert_version(article_id, 0, item, chash, run_id, now)
+        (version_id,) = self.conn.execute(
+            "SELECT id FROM article_versions WHERE article_id = ? AND version = 0", (article_id,)).fetchone()
+        self.conn.execute("UPDATE article_versions SET superseded_at = ? WHERE id = ?", (following[2], version_id))
+        self.conn.execute(
+            "UPDATE article_versions SET version = (SELECT COUNT(*) FROM article_versions w "
+            "WHERE w.article_id = article_versions.article_id AND (w.seen_at < article_versions.seen_at "
+            "OR (w.seen_at = article_versions.seen_at AND w.id <= article_versions.id))) WHERE article_id = ?",
+            (article_id,))
+        self.conn.execute(
+            "UPDATE articles SET current_version = (SELECT MAX(version) FROM article_versions "
+            "WHERE article_id = articles.id) WHERE id = ?", (article_id,))
+        return "changed", version_id
 
     def _insert_article(self, item: ArticleItem, chash: str, bhash: str, run_id, now: str) -> int:
         cur = self.conn.execute(

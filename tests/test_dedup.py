@@ -1,0 +1,78 @@
+"""One rule decides whether a newly seen page is a copy of an archived article (archive/dedup.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from g60crawler.archive.dedup import Evidence, same_article, substantive
+
+A = "http://g60.chinadevelopment.com.cn/zcfw/2023/1120/1631017.shtml"
+B = "http://g60.chinadevelopment.com.cn/zcfw/2023/1121/1631018.shtml"
+C = "http://g60.chinadevelopment.com.cn/g60zx/2023/1122/1631019.shtml"
+
+LONG = ("11月20日，长三角G60科创走廊联席会议办公室在松江召开科技成果转化示范项目推进会，"
+        "九城市科技部门负责人参加会议，会议通报了2023年度示范项目的遴选情况，并部署了下一阶段工作。")
+LONG_OTHER = ("11月21日，长三角G60科创走廊产业联盟在嘉兴举行年度大会，"
+              "来自九城市的两百余家企业代表参加，大会发布了产业协同创新的十项成果，并签署了合作协议。")
+PDF_1 = "http://g60.chinadevelopment.com.cn/zcfw/2023/1120/P020231120512345678901.pdf"
+PDF_2 = "http://g60.chinadevelopment.com.cn/zcfw/2023/1121/P020231121599999999999.pdf"
+PDF_1_ELSEWHERE = "http://g60.chinadevelopment.com.cn/g60zx/2023/1122/P020231120512345678901.pdf"
+
+
+def page(title, body, urls=(), attachments=(), published=None) -> Evidence:
+    return Evidence(title=title, body=body, urls=frozenset(urls), attachments=tuple(attachments),
+                    published=published)
+
+
+@pytest.mark.parametrize("new, archived, expected", [
+    # a republished copy: the same text under the same headline, elsewhere on the portal
+    (page("G60推进会在松江召开", LONG, [C]), page("G60推进会在松江召开", LONG, [A]), True),
+    # ... with other whitespace, full-width letters and punctuation in the headline
+    (page("G60 推进会在松江召开 ", LONG.replace("，", "， "), [C]), page("Ｇ60推进会在松江召开", LONG, [A]), True),
+    # a redirect or alias (a URL already the archived article's) is the same article, whatever it shows now
+    (page("新标题", LONG_OTHER, [B, A]), page("G60推进会在松江召开", LONG, [A]), True),
+    # the page's canonical link names the archived article
+    (page("G60推进会在松江召开", LONG, [C, A]), page("G60推进会在松江召开", LONG, [A]), True),
+    # the same long body under another headline: two articles (a template text, an edited re-use)
+    (page("G60产业联盟年度大会", LONG, [C]), page("G60推进会在松江召开", LONG, [A]), False),
+    # the same headline, another body: two articles (a yearly notice)
+    (page("G60推进会在松江召开", LONG_OTHER, [C]), page("G60推进会在松江召开", LONG, [A]), False),
+    # 政策服务: the same attachment-only sentence under two headlines
+    (page("关于申报2023年度示范项目的通知", "具体内容详见附件。", [B], [PDF_2]),
+     page("关于公布2023年度示范项目名单的通知", "具体内容详见附件。", [A], [PDF_1]), False),
+    (page("关于开展人才评选的通知", "详见附件", [B]), page("关于开展企业评选的通知", "详见附件", [A]), False),
+    # an attachment list as the whole body, the same headline, other files: two notices
+    (page("通知", "附件：1.申报书.doc\n\n2.汇总表.xlsx", [B], [PDF_2]),
+     page("通知", "附件：1.申报书.doc\n\n2.汇总表.xlsx", [A], [PDF_1]), False),
+    # the same headline, the same attachment-only body, other files: two notices
+    (page("关于申报示范项目的通知", "具体内容详见附件。", [B], [PDF_2]),
+     page("关于申报示范项目的通知", "具体内容详见附件。", [A], [PDF_1]), False),
+    # ... and the same file (under another folder): a republished copy
+    (page("关于申报示范项目的通知", "具体内容详见附件。", [C], [PDF_1_ELSEWHERE]),
+     page("关于申报示范项目的通知", "具体内容详见附件。", [A], [PDF_1]), True),
+    # no text at all, only attachments, other headlines
+    (page("申报书", "", [B], [PDF_1]), page("汇总表", "", [A], [PDF_1]), False),
+    # a short body and no attachment to tell them apart: the same headline on another day is another notice
+    (page("会议通知", "详见附件。", [B], published="2023-11-21"),
+     page("会议通知", "详见附件。", [A], published="2023-11-20"), False),
+    # ... and on the same day, a copy
+    (page("会议通知", "第一段。\n\n第二段。", [C], published="2023-11-20"),
+     page("会议通知", "第一段。第二段。", [A], published="2023-11-20T09:00:00+08:00"), True),
+    # nothing known at all is never a match
+    (page(None, None, [B]), page(None, None, [A]), False),
+])
+def test_same_article(new, archived, expected):
+    assert same_article(new, archived) is expected
+
+
+@pytest.mark.parametrize("body, expected", [
+    (LONG, True),
+    ("具体内容详见附件。", False),
+    ("详见附件", False),
+    ("", False),
+    (None, False),
+    ("附件：1. 2023年度长三角G60科创走廊科技成果转化示范项目申报书.doc\n\n2. 2023年度科技成果转化示范项目汇总表.xlsx", False),
+    ("第一段。\n\n第二段。", False),  # too short to identify an article by itself
+])
+def test_substantive(body, expected):
+    assert substantive(body) is expected
