@@ -9,7 +9,7 @@ from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
 from . import runconfig
-from .archive import Archive
+from .archive import Archive, ArchiveError
 from .assemble import build_article
 from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run
 from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, RawArticle, Requisite, SectionSwept
@@ -17,6 +17,10 @@ from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, R
 logger = logging.getLogger(__name__)
 
 #: The settings recorded with each run in ``crawl_runs.settings``.
+#: The run's counts of archived items, as ``crawl_runs`` records them.
+RUN_COUNTS = ("articles_new", "articles_changed", "articles_unchanged", "duplicates", "failures", "items", "generic",
+              "with_published", "with_editor", "with_summary", "not_modified", "tombstones")
+
 RUN_SETTINGS = ("G60_REPLAY_DIR", "G60_NOW", "G60_REVISIT_DAYS", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
                 "ROBOTSTXT_OBEY", "USER_AGENT", "JOBDIR")
 
@@ -48,9 +52,11 @@ class ArchivePipeline:
         self.crawler = None
         self.broken: str | None = None  # why the archive cannot be written, once it cannot
         self.pending = 0
-        self.counts = dict.fromkeys(
-            ("articles_new", "articles_changed", "articles_unchanged", "duplicates", "failures", "items",
-             "generic", "with_published", "with_editor", "with_summary", "not_modified", "tombstones"), 0)
+        # what committed batches hold (recorded in crawl_runs), and what the open batch adds to it:
+        # a batch rolled back is never counted
+        self.counts = dict.fromkeys(RUN_COUNTS, 0)
+        self.batch_counts = dict.fromkeys(RUN_COUNTS, 0)
+        self.batch_outcomes: dict[str, int] = {}
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -80,13 +86,16 @@ class ArchivePipeline:
             return item  # the crawl is stopping; nothing more can be written
         try:
             self._store(item)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ArchiveError) as exc:  # ArchiveError: an attachment file not written
             self._stop(exc)
         return item
 
-    def _stop(self, exc: sqlite3.Error) -> None:
+    def _stop(self, exc: Exception) -> None:
         """The archive cannot be written (disk full, read-only): roll back the batch, stop the crawl."""
         self.broken = str(exc)
+        self.pending = 0
+        self.batch_counts = dict.fromkeys(RUN_COUNTS, 0)
+        self.batch_outcomes = {}
         logger.error("archive write failed, stopping the crawl: %s (%s)", exc, self.config.archive)
         try:
             if self.archive is not None:
@@ -104,9 +113,9 @@ class ArchivePipeline:
             self._article(item)
         elif isinstance(item, FailureItem):
             self.archive.record_failure(item, self.run_id)
-            self.counts["failures"] += 1
+            self.batch_counts["failures"] += 1
             if item.reason in ("http 404", "http 410") and self.archive.tombstone(item.url):
-                self.counts["tombstones"] += 1
+                self.batch_counts["tombstones"] += 1
                 logger.warning("gone from the site (tombstone): %s", item.url)
             else:
                 logger.warning("failure: %s: %s", item.url, item.reason)
@@ -120,22 +129,32 @@ class ArchivePipeline:
             self.archive.record_listings([item])
         elif isinstance(item, NotModified):
             self.archive.record_not_modified(item.url)
-            self.counts["not_modified"] += 1
+            self.batch_counts["not_modified"] += 1
         elif isinstance(item, SectionSwept):
             self.archive.mark_swept(item.section)
         self.pending += 1
         if self.pending >= self.config.batch:
-            self.archive.commit()
-            self.pending = 0
+            self._commit()
+
+    def _commit(self) -> None:
+        """Commit the open batch, then add its counts to the run's."""
+        self.archive.commit()
+        for key, value in self.batch_counts.items():
+            self.counts[key] += value
+        if self.stats:
+            for outcome, value in self.batch_outcomes.items():
+                self.stats.inc_value(f"g60/articles/{outcome}", value)
+        self.pending = 0
+        self.batch_counts = dict.fromkeys(RUN_COUNTS, 0)
+        self.batch_outcomes = {}
 
     def _article(self, item: ArticleItem) -> None:
         outcome = self.archive.record_article(item, self.run_id)
         key = "duplicates" if outcome == "duplicate" else f"articles_{outcome}"
-        self.counts[key] += 1
-        if self.stats:
-            self.stats.inc_value(f"g60/articles/{outcome}")
+        self.batch_counts[key] += 1
+        self.batch_outcomes[outcome] = self.batch_outcomes.get(outcome, 0) + 1
         if item.kind == "article":
-            c = self.counts
+            c = self.batch_counts
             c["items"] += 1
             c["generic"] += bool(item.extraction and item.extraction.startswith("generic:"))
             c["with_published"] += item.published is not None
@@ -147,7 +166,7 @@ class ArchivePipeline:
             return
         try:
             self._finish(reason)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ArchiveError) as exc:
             if self.broken is None:
                 self._stop(exc)
             logger.error("run %s could not be recorded as finished: %s", self.run_id, exc)
@@ -160,9 +179,11 @@ class ArchivePipeline:
 
     def _finish(self, reason: str) -> None:
         if self.broken is not None:
-            self.archive.finish_run(self.run_id, "archive_error", {}, {}, EXIT_ARCHIVE, [f"archive write failed: {self.broken}"])
+            stats = self.stats.get_stats() if self.stats else {}
+            self.archive.finish_run(self.run_id, "archive_error", self.counts, stats, EXIT_ARCHIVE,
+                                    [f"archive write failed: {self.broken}"])
             return
-        self.archive.commit()
+        self._commit()
         stats = self.stats.get_stats() if self.stats else {}
         pages = stats.get("downloader/response_count", 0)
         pages_ok = sum(v for k, v in stats.items()

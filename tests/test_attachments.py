@@ -46,3 +46,29 @@ def test_attachments_are_not_fetched_when_switched_off(tmp_path):
     # the links are still part of the article
     (attachments,) = query(archive, "SELECT attachments FROM articles WHERE canonical_url = ?", (POLICY,))[0]
     assert len(json.loads(attachments)) == 3
+
+
+def test_an_attachment_that_cannot_be_written_stops_the_crawl(tmp_path):
+    archive = tmp_path / "a.sqlite"
+    (tmp_path / "attachments").write_text("a file where the attachments folder goes")
+    done = run_crawl(archive, "G60_ARCHIVE_BATCH=2", replay=SITE, args=("sections=zcfw,g60zx",))
+    assert done.returncode == 4, done.stderr[-2000:]
+    errors = [line for line in done.stderr.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and "archive write failed, stopping the crawl: cannot write attachment" in errors[0]
+    assert "Traceback" not in done.stderr and "Error processing" not in done.stderr
+    # the policy article with attachments was rolled back with its batch, never kept without them
+    assert query(archive, "SELECT COUNT(*) FROM article_urls WHERE url = ?", (POLICY,)) == [(0,)]
+    assert query(archive, "SELECT COUNT(*) FROM article_attachments") == [(0,)]
+    # the run's counts are what the archive holds
+    run = query(archive, "SELECT articles_new, duplicates, failures, exit_code FROM crawl_runs")
+    articles = query(archive, "SELECT COUNT(*) FROM articles")[0][0]
+    urls = query(archive, "SELECT COUNT(*) FROM article_urls")[0][0]
+    failures = query(archive, "SELECT COALESCE(SUM(times), 0) FROM failures")[0][0]
+    assert run == [(articles, urls - articles, failures, 4)]
+
+
+def test_no_attachment_row_points_at_a_missing_file(tmp_path):
+    archive = tmp_path / "a.sqlite"
+    assert run_crawl(archive, replay=SITE, args=("sections=zcfw",)).returncode == 0
+    paths = [p for (p,) in query(archive, "SELECT path FROM attachment_files")]
+    assert paths and all((tmp_path / p).is_file() for p in paths)

@@ -19,7 +19,9 @@ class AttachmentStore:
         """Keep an attachment: its file once per content under ``attachments/``, a row per version.
 
         The file is written (atomically) before its row, so a crash leaves at
-        worst an unreferenced file, never a row pointing at nothing.
+        worst an unreferenced file, never a row pointing at nothing. A file that
+        cannot be written raises :class:`ArchiveError`, as a failed database write
+        does: the caller rolls the batch back.
         """
         digest = None
         if attachment.status == "stored" and attachment.body is not None:
@@ -48,11 +50,14 @@ class AttachmentStore:
         ext = os.path.splitext(urlsplit(url).path)[1].lower()
         ext = ext if re.fullmatch(r"\.[a-z0-9]{1,5}", ext) else ""
         target = self.files_dir / digest[:2] / f"{digest}{ext}"
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if not target.exists():
-            tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            tmp.write_bytes(body)
-            os.replace(tmp, target)
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            if not target.exists():
+                tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+                tmp.write_bytes(body)
+                os.replace(tmp, target)
+        except OSError as exc:  # disk full, permissions, a file where a folder should be
+            raise ArchiveError(f"cannot write attachment file {target}: {exc.strerror or exc}") from exc
         return str(target.relative_to(self.files_dir.parent))
 
     def attachments(self, version_id: int) -> list[dict]:
