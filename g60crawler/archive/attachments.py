@@ -62,8 +62,6 @@ class AttachmentStore:
 
     def attachments(self, version_id: int) -> list[dict]:
         """The attachments of an article version, with where their files are."""
-        cur = self.conn.execute(
+        return list(self.db.query(
             "SELECT t.url, t.name, t.status, t.sha256, t.size, t.mime, t.reason, f.path FROM article_attachments t "
-            "LEFT JOIN attachment_files f ON f.sha256 = t.sha256 WHERE t.version_id = ? ORDER BY t.id", (version_id,))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+            "LEFT JOIN attachment_files f ON f.sha256 = t.sha256 WHERE t.version_id = ? ORDER BY t.id", (version_id,)))

@@ -8,7 +8,7 @@ from ..health import RunMetrics
 
 
 class RunLog:
-    """``crawl_runs``: used as a base of :class:`g60crawler.archive.Archive` (needs ``conn`` and ``now``)."""
+    """``crawl_runs``: used as a base of :class:`g60crawler.archive.Archive` (needs ``conn``, ``db`` and ``now``)."""
 
     def start_run(self, spider: str, settings: dict) -> int:
         """Record the start of a crawl; returns its run id (committed at once)."""
@@ -46,9 +46,7 @@ class RunLog:
 
     def runs(self, limit: int = 20) -> list[dict]:
         """The latest runs, newest first, as dicts (for `g60crawler runs`)."""
-        cur = self.conn.execute(
+        return list(self.db.query(
             "SELECT id, started_at, finished_at, finish_reason, exit_code, pages_fetched, articles_new, "
             "articles_changed, articles_unchanged, not_modified, duplicates, failures, tombstones, problems "
-            "FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,))
-        names = [d[0] for d in cur.description]
-        return [dict(zip(names, row)) for row in cur.fetchall()]
+            "FROM crawl_runs ORDER BY id DESC LIMIT ?", (limit,)))

@@ -47,6 +47,9 @@ def content_hash(item: ArticleItem) -> str:
 class Archive(RunLog, FetchPlanning, AttachmentStore):
     """A SQLite archive of the portal.
 
+    Writes go through ``conn`` (parameterised SQL, batched commits); reads that
+    return rows as dicts use sqlite-utils (``db.query``, ``db[table].count``).
+
     :param db: a sqlite-utils Database whose schema is migrated.
     """
 
@@ -446,11 +449,9 @@ class Archive(RunLog, FetchPlanning, AttachmentStore):
         else:
             where, key = "a.id = (SELECT article_id FROM article_urls WHERE url = ?)", normalize.canonical_url(
                 str(id_or_url))
-        cur = self.conn.execute(f"SELECT a.* FROM articles a WHERE {where}", (key,))
-        row = cur.fetchone()
-        if row is None:
+        article = next(self.db.query(f"SELECT a.* FROM articles a WHERE {where}", (key,)), None)
+        if article is None:
             return None
-        article = dict(zip([d[0] for d in cur.description], row))
         for name in ("images", "attachments", "cities"):
             article[name] = json.loads(article[name])
         article_id = article["id"]
@@ -458,11 +459,9 @@ class Archive(RunLog, FetchPlanning, AttachmentStore):
             "SELECT DISTINCT section FROM article_sections WHERE article_id = ? ORDER BY section", (article_id,))]
         article["urls"] = [u for (u,) in self.conn.execute(
             "SELECT url FROM article_urls WHERE article_id = ? ORDER BY first_seen, url", (article_id,))]
-        vcur = self.conn.execute(
+        article["versions"] = list(self.db.query(
             "SELECT version, url, title, summary, body, editor, source, author, published, seen_at, superseded_at, "
-            "extraction FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,))
-        names = [d[0] for d in vcur.description]
-        article["versions"] = [dict(zip(names, r)) for r in vcur.fetchall()]
+            "extraction FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)))
         (current_id,) = self.conn.execute(
             "SELECT id FROM article_versions WHERE article_id = ? AND version = ?",
             (article_id, article["current_version"])).fetchone()
@@ -475,7 +474,7 @@ class Archive(RunLog, FetchPlanning, AttachmentStore):
         """Row counts of the main tables (for tests, reports and `runs`)."""
         tables = ("articles", "article_versions", "article_urls", "listings", "captures", "blobs",
                   "failures", "crawl_runs")
-        return {t: self.conn.execute(f"SELECT COUNT(*) FROM [{t}]").fetchone()[0] for t in tables}
+        return {t: self.db[t].count for t in tables}
 
 
 def _json(value) -> str:
