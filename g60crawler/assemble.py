@@ -136,6 +136,7 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
         captures=raw.captures,
         aliases=raw.aliases,
         attachment_files=raw.attachment_files,
+        canonical_link=raw.canonical_link,
     )
 
 

@@ -90,6 +90,7 @@ class RawArticle:
     captures: list[Capture] = field(default_factory=list, repr=False)
     aliases: list[str] = field(default_factory=list)  # other URLs (redirects) of this page
     attachment_files: list[AttachmentFile] = field(default_factory=list)
+    canonical_link: str | None = None  # the page's <link rel="canonical">, absolute
 
 
 @dataclass
@@ -115,6 +116,7 @@ class ArticleItem:
     captures: list[Capture] = field(default_factory=list, repr=False)
     aliases: list[str] = field(default_factory=list)
     attachment_files: list[AttachmentFile] = field(default_factory=list)
+    canonical_link: str | None = None  # evidence for deduplication (archive/dedup.py), not stored
 
     def public_dict(self) -> dict[str, Any]:
         """The fields a user sees (`g60crawler extract`), in their fixed order."""

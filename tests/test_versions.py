@@ -174,3 +174,23 @@ def test_two_notices_with_the_same_short_body_are_two_articles(tmp_path):
     assert archive.record_article(copy, None) == "duplicate"
     assert archive.article(copy_url)["canonical_url"] == NOTICE_1
     archive.close()
+
+
+def test_a_canonical_link_to_an_archived_article_makes_a_copy(archive):
+    record(archive, article("正文。", 1), 1)
+    other = f"{HOST}/sjxw/2023/0607/1630099.shtml"
+    retitled = article("正文。", 2, url=other, title="另一个标题", canonical_link=URL)
+    assert record(archive, retitled, 2) == "duplicate"
+    assert archive.article(other)["canonical_url"] == URL
+    # a canonical link to a section or the home page is no evidence
+    third = f"{HOST}/sjxw/2023/0608/1630100.shtml"
+    assert record(archive, article("正文。", 3, url=third, title="第三个标题", canonical_link=f"{HOST}/sjxw/"), 3) == "new"
+
+
+def test_the_canonical_link_is_read_from_the_page():
+    from g60crawler.pages.article import extract_raw
+
+    html = ('<html><head><title>t</title><link rel="canonical" href="/g60zx/2023/0606/1630012.shtml"></head>'
+            '<body><div class="article-detail"><h1>标题</h1><p>正文。</p></div></body></html>')
+    raw = extract_raw(f"{HOST}/sjxw/2023/0607/1630099.shtml", html.encode(), "text/html; charset=utf-8")
+    assert raw.canonical_link == URL

@@ -15,6 +15,7 @@ import zlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -273,16 +274,17 @@ class Archive(RunLog, FetchPlanning, AttachmentStore):
     def _archived_copy(self, item: ArticleItem, urls: list[str], bhash: str | None) -> int | None:
         """The id of the archived article this page is (by :func:`same_article`), or None.
 
-        Candidates are the articles known under one of the page's URLs, then those
-        with the same normalised body; the rule decides.
+        Candidates are the articles known under one of the page's URLs (or its
+        canonical link), then those with the same normalised body; the rule decides.
         """
-        placeholders = ",".join("?" * len(urls))
+        known = _unique(urls + _canonical_link(item))
+        placeholders = ",".join("?" * len(known))
         candidates = [row[0] for row in self.conn.execute(
             f"SELECT article_id FROM article_urls WHERE url IN ({placeholders}) ORDER BY url = ? DESC",
-            (*urls, item.canonical_url))]
+            (*known, item.canonical_url))]
         candidates += [row[0] for row in self.conn.execute(
             "SELECT id FROM articles WHERE body_hash = ? AND kind = ? ORDER BY id", (bhash, item.kind))]
-        page = Evidence(item.title, item.body, frozenset(urls), tuple(a.get("url") for a in item.attachments),
+        page = Evidence(item.title, item.body, frozenset(known), tuple(a.get("url") for a in item.attachments),
                         item.published)
         for article_id in _unique(candidates):
             if same_article(page, self._evidence(article_id)):
@@ -479,6 +481,15 @@ class Archive(RunLog, FetchPlanning, AttachmentStore):
 
 def _json(value) -> str:
     return json.dumps(value, ensure_ascii=False)
+
+
+def _canonical_link(item: ArticleItem) -> list[str]:
+    """The page's canonical link as evidence, when it names an article on the portal (not a section or home page)."""
+    if not item.canonical_link:
+        return []
+    url = normalize.canonical_url(item.canonical_link)
+    parts = urlsplit(url)
+    return [url] if parts.hostname == portal.HOST and portal.ARTICLE_PATH.match(parts.path) else []
 
 
 def _unique(values: list[str]) -> list[str]:

@@ -46,6 +46,8 @@ def extract_raw(url: str, body: bytes, content_type: str | None = None) -> RawAr
     raw.title_tag = title.text_content() if title is not None else None
     raw.dates.extend(("meta", d) for d in meta_dates(root))
     raw.next_page = next_page_url(root, url)
+    canonical = root.xpath("head/link[@rel='canonical']/@href")
+    raw.canonical_link = urljoin(url, canonical[0].strip()) if canonical and canonical[0].strip() else None
     return raw
 
 
