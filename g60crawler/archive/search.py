@@ -157,6 +157,21 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), s
 def snippet(terms: tuple[str, ...], title: str | None, summary: str | None, body: str | None,
             width: int = SNIPPET_CHARS) -> str:
     """A passage around the first term found (body first), each term marked ``**like this**``."""
+    text = passage(terms, title, summary, body, width)
+    lowered = [t.lower() for t in terms if t]
+    if not lowered:
+        return text
+    pattern = "|".join(re.escape(t) for t in sorted(set(lowered), key=len, reverse=True))
+    return re.sub(pattern, lambda m: f"**{m.group(0)}**", text, flags=re.I)
+
+
+def passage(terms: tuple[str, ...], title: str | None, summary: str | None, body: str | None,
+            width: int = SNIPPET_CHARS) -> str:
+    """The plain text around the first term found (body first), ``…`` where it is cut.
+
+    :param terms: the words searched for.
+    :param width: characters kept on each side of the term.
+    """
     lowered = [t.lower() for t in terms if t]
     for text in (body, summary, title):
         if not text:
@@ -167,10 +182,8 @@ def snippet(terms: tuple[str, ...], title: str | None, summary: str | None, body
             continue
         pos, term = min(hits)
         start, end = max(0, pos - width), min(len(text), pos + len(term) + width)
-        passage = text[start:end].replace("\n\n", " ")
-        pattern = "|".join(re.escape(t) for t in sorted(set(lowered), key=len, reverse=True))
-        passage = re.sub(pattern, lambda m: f"**{m.group(0)}**", passage, flags=re.I)
-        return ("…" if start else "") + passage + ("…" if end < len(text) else "")
+        cut = text[start:end].replace("\n\n", " ")
+        return ("…" if start else "") + cut + ("…" if end < len(text) else "")
     return (body or "")[: 2 * width].replace("\n\n", " ")
 
 

@@ -1,1 +1,12 @@
-"""The web view: a Datasette plugin (Chinese search functions) and the archive's metadata."""
+"""The web view: a Datasette plugin (Chinese search, the researcher's pages) and the archive's metadata.
+
+This package is the plugin Datasette loads (the ``datasette`` entry point in
+pyproject.toml), so that its ``templates/`` and ``static/`` folders are found; the
+hooks live in ``plugin.py``. Without Datasette installed the metadata still imports.
+"""
+
+try:
+    from .plugin import extra_template_vars, prepare_connection, register_routes, render_cell  # noqa: F401
+except ModuleNotFoundError as exc:  # the web extra is not installed: the CLI's other commands still work
+    if exc.name != "datasette":
+        raise

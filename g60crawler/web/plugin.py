@@ -1,4 +1,4 @@
-"""Datasette plugin: SQL functions that make the full-text search work in Chinese.
+"""Datasette plugin: Chinese full-text search in SQL, and the researcher's pages under ``/-/g60/``.
 
 Registered through the ``datasette`` entry point in pyproject.toml, so any
 Datasette in this environment gets them:
@@ -10,7 +10,10 @@ Datasette in this environment gets them:
 
 from __future__ import annotations
 
+from html import escape
+
 from datasette import hookimpl
+from markupsafe import Markup
 
 from ..archive.fts import QueryError, parse_query
 from ..archive.search import snippet
@@ -41,3 +44,35 @@ def g60_snippet(title: str | None, summary: str | None, body: str | None, text: 
 def prepare_connection(conn):
     conn.create_function("g60_match", 1, g60_match, deterministic=True)
     conn.create_function("g60_snippet", 4, g60_snippet, deterministic=True)
+
+
+@hookimpl
+def register_routes():
+    from . import views
+
+    return [
+        (r"^/-/g60/?$", views.index_view),
+        (r"^/-/g60/search$", views.search_view),
+        (r"^/-/g60/charts$", views.charts_view),
+        (r"^/-/g60/article/(?P<id>\d{1,18})$", views.article_view),
+        (r"^/-/g60/article/(?P<id>\d{1,18})/diff$", views.diff_view),
+        (r"^/-/g60/attachment/(?P<sha256>[^/]+)$", views.attachment_view),
+    ]
+
+
+@hookimpl
+def extra_template_vars(datasette):
+    return {"g60_home": datasette.urls.path("/-/g60/")}
+
+
+@hookimpl
+def render_cell(row, value, column, table, database, datasette):
+    """In ``articles`` and in queries (the canned search), an article's title links to its page."""
+    keys = row.keys() if hasattr(row, "keys") else ()
+    if table not in (None, "articles") or column != "title" or "id" not in keys or "title" not in keys or value is None:
+        return None
+    article_id = row["id"]
+    if not isinstance(article_id, int):
+        return None
+    href = datasette.urls.path(f"/-/g60/article/{article_id}")
+    return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
