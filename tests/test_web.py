@@ -3,13 +3,19 @@
 from __future__ import annotations
 
 import asyncio
+import os
+import re
+import signal
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
-from urllib.parse import quote
+from contextlib import contextmanager
+import tempfile
+from pathlib import Path
+from urllib.parse import quote, urlsplit
 
 import pytest
 from datasette.app import Datasette
@@ -82,37 +88,52 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture
-def served(db):
+@contextmanager
+def serving(db):
+    """`g60crawler serve` on a free port of 127.0.0.1; the whole process group is killed however the test ends."""
     port = _free_port()
     server = subprocess.Popen([sys.executable, "-m", "g60crawler.cli", "serve", "--db", str(db), "--port", str(port)],
-                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
+                              cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        base = f"http://127.0.0.1:{port}"
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            try:
+                urllib.request.urlopen(base + "/-/versions.json", timeout=1)
+                break
+            except OSError:
+                time.sleep(0.2)
+        else:
+            pytest.fail("datasette did not start")
+        yield base
+    finally:
         try:
-            urllib.request.urlopen(base + "/-/versions.json", timeout=1)
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        server.kill()
-        pytest.fail("datasette did not start")
-    yield base
-    server.terminate()
-    server.wait(timeout=10)
+            os.killpg(server.pid, signal.SIGTERM)
+            server.wait(timeout=10)
+        except ProcessLookupError:
+            pass
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.wait(timeout=10)
+
+
+@pytest.fixture
+def served(db):
+    with serving(db) as base:
+        yield base
 
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+SCREENSHOTS = Path(os.environ.get("G60_SCREENSHOTS") or tempfile.gettempdir()) / "g60-web-screenshots"
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                "--disable-sync", "--no-first-run"]
 
 
 def test_search_in_a_real_browser(served, tmp_path):
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=[
-            "--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-            "--disable-sync", "--no-first-run"])
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
         page = browser.new_page()
         page.goto(f"{served}/g60/search")
         page.fill("input[name=q]", "合肥")
@@ -123,3 +144,78 @@ def test_search_in_a_real_browser(served, tmp_path):
         browser.close()
     assert (tmp_path / "search-hefei.png").stat().st_size > 10_000
     assert shown - {"关于我们"} == titles(truth("合肥"))
+
+
+@pytest.fixture(scope="module")
+def two_states(tmp_path_factory):
+    from .web_archive import build
+
+    return build(tmp_path_factory.mktemp("web-browser"))
+
+
+def test_search_result_article_and_diff_in_a_real_browser(two_states):
+    """Search 合肥, open a result, then the edited article and its diff; nothing is requested off 127.0.0.1."""
+    from playwright.sync_api import sync_playwright
+
+    from .web_archive import EDITED_URL, REMOVED_URL, article_id
+
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    shots, requested = {}, []
+
+    def shoot(page, name):
+        shots[name] = SCREENSHOTS / f"{name}.png"
+        page.screenshot(path=str(shots[name]), full_page=True)
+
+    with serving(two_states) as base, sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=BROWSER_ARGS)
+        try:
+            page = browser.new_page()
+            page.on("request", lambda request: requested.append(request.url))
+            # anything not on the test server is refused, and recorded above
+            page.route("**/*", lambda route: route.continue_() if urlsplit(route.request.url).hostname == "127.0.0.1"
+                       else route.abort())
+
+            page.goto(f"{base}/-/g60/search")
+            page.fill("input[name=q]", "合肥")
+            page.click("input[type=submit][value=Search]")
+            page.wait_for_selector("li.g60-hit")
+            hits = page.locator("li.g60-hit").count()
+            marks = set(page.locator("li.g60-hit mark").all_inner_texts())
+            count_line = page.locator("p.g60-count").inner_text()
+            shoot(page, "1-search-hefei")
+
+            first_title = page.locator("a.g60-hit-title").first.inner_text()
+            page.locator("a.g60-hit-title").first.click()
+            page.wait_for_selector("article.g60-article h1")
+            article_title = page.locator("article.g60-article h1").inner_text()
+            body_paragraphs = page.locator("div.g60-body p").count()
+            shoot(page, "2-article")
+
+            page.goto(f"{base}/-/g60/article/{article_id(two_states, EDITED_URL)}")
+            versions = page.locator("table.g60-version-table tbody tr").count()
+            page.click("input[type=submit][value='Compare versions']")
+            page.wait_for_selector("div.g60-diff")
+            ins = page.locator("div.g60-diff ins").all_inner_texts()
+            dels = page.locator("div.g60-diff del").all_inner_texts()
+            shoot(page, "3-diff")
+
+            page.goto(f"{base}/-/g60/article/{article_id(two_states, REMOVED_URL)}")
+            banner = page.locator(".g60-removed").inner_text()
+            shoot(page, "4-removed")
+
+            page.goto(f"{base}/-/g60/charts?term=" + quote("合肥"))
+            bars = page.locator("#sections-chart svg rect.bar").count()
+            points = page.locator("#term-chart svg circle.point").count()
+            bar_box = page.locator("#sections-chart svg").bounding_box()
+            shoot(page, "5-charts")
+        finally:
+            browser.close()
+
+    assert hits > 5 and marks == {"合肥"} and str(hits) in count_line
+    assert article_title == first_title.replace("\n", "") and body_paragraphs > 1
+    assert versions == 2 and ins and dels
+    assert "Removed from the site" in banner
+    assert bars > 10 and points > 3 and bar_box["width"] > 300
+    off_host = [u for u in requested if urlsplit(u).hostname != "127.0.0.1"]
+    assert off_host == []
+    assert all(shot.stat().st_size > 10_000 for shot in shots.values())
