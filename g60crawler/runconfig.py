@@ -6,6 +6,7 @@ A bad value stops the crawl with one line on stderr and a distinct exit status
 
 from __future__ import annotations
 
+import logging
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -28,8 +29,14 @@ class ConfigError(ValueError):
 
 
 def stop(message: str, status: int = EXIT_USAGE) -> NoReturn:
-    """Stop before crawling: one line on stderr and a distinct exit status."""
+    """Stop before crawling: one line on stderr and a distinct exit status.
+
+    When the log goes to a file (``LOG_FILE``: scrapyd's job log), the line goes there too,
+    so whoever reads only the job's log sees why it ended.
+    """
     sys.stderr.write(f"Error: {message}\n")
+    if any(isinstance(h, logging.FileHandler) for h in logging.getLogger().handlers):
+        logging.getLogger(__name__).error("Error: %s (the crawl did not start: exit status %d)", message, status)
     raise SystemExit(status)
 
 
