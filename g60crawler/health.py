@@ -86,3 +86,28 @@ def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = 
                         f"runs, more than the limit of -{_pct(limits.max_coverage_drop)}: "
                         "a selector may have stopped matching")
     return problems
+
+
+DISCOVER_HINT = "run `g60crawler discover ROOT_URL` to learn the portal's URLs and check the portal file (G60_PORTAL)"
+
+
+def check_sections(sections: dict[str, dict], archived_articles: int | None, portal_source: str = "built-in") -> list[str]:
+    """Loud on zero: sections whose list pages were read but gave no article, or an archive with none.
+
+    :param sections: per section slug, what its list pages showed: ``pages``, ``links``, ``entries``,
+        ``unmatched`` (a sample of links that matched no article pattern).
+    :param archived_articles: articles in the archive after the run (None: not judged).
+    :param portal_source: the portal file used (for the message).
+    """
+    problems = []
+    for slug, c in sections.items():
+        if c.get("pages") and not c.get("entries"):
+            sample = ", ".join(c.get("unmatched") or []) or "none"
+            problems.append(
+                f"section {slug}: {c['pages']} list page(s) fetched, {c.get('links', 0)} links seen, none read "
+                f"as an article of the portal ({portal_source}); links that matched no article pattern: "
+                f"{sample}; {DISCOVER_HINT}")
+    if archived_articles == 0:
+        problems.append(f"the archive holds no article after this run (portal file: {portal_source}); "
+                        f"{DISCOVER_HINT}")
+    return problems

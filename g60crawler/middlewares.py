@@ -92,7 +92,8 @@ class RedirectGuardMiddleware:
 
     @classmethod
     def from_crawler(cls, crawler):
-        hosts = {h.lower() for h in getattr(crawler.spidercls, "allowed_domains", []) or []}
+        spider = getattr(crawler, "spider", None) or crawler.spidercls
+        hosts = {h.lower() for h in getattr(spider, "allowed_domains", []) or []}
         return cls(hosts)
 
     def process_response(self, request, response):

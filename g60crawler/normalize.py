@@ -52,11 +52,17 @@ def join_paragraphs(paragraphs: list[str]) -> str | None:
 # ---------------------------------------------------------------- titles
 
 _SITE_NAMES = ("中国发展网", "中国发展网G60", "G60科创走廊")
-_SECTION_NAMES = tuple(s.name for s in portal.SECTIONS)
-_SUFFIX = re.compile(
-    r"\s*(?:[-_|—–]\s*(?:%s)\s*)+$"
-    % "|".join(re.escape(n) for n in sorted(_SITE_NAMES + _SECTION_NAMES, key=len, reverse=True))
-)
+_SUFFIXES: dict[tuple[str, ...], re.Pattern] = {}
+
+
+def _suffix_pattern() -> re.Pattern:
+    """Site and section names as a title suffix, for the current portal's section names."""
+    names = tuple(s.name for s in portal.current().sections)
+    if names not in _SUFFIXES:
+        _SUFFIXES[names] = re.compile(
+            r"\s*(?:[-_|—–]\s*(?:%s)\s*)+$"
+            % "|".join(re.escape(n) for n in sorted(_SITE_NAMES + names, key=len, reverse=True)))
+    return _SUFFIXES[names]
 
 
 def web_url(url: str | None) -> str | None:
@@ -72,7 +78,7 @@ def strip_title_suffix(title: str | None) -> str | None:
     title = clean_text(title)
     if not title:
         return None
-    stripped = _SUFFIX.sub("", title).strip()
+    stripped = _suffix_pattern().sub("", title).strip()
     return stripped or title
 
 
@@ -224,19 +230,12 @@ def date_from_url(url: str) -> str | None:
 
     Older URLs carry only a month (``/2021/09/``): that is no date, so None.
     """
-    m = portal.ARTICLE_PATH.match(urlsplit(url).path)
-    if not m or len(m["md"]) != 4:
-        return None
-    try:
-        return date(int(m["year"]), int(m["md"][:2]), int(m["md"][2:])).isoformat()
-    except ValueError:
-        return None
+    return portal.url_date(portal.current().article_match(url, scoped=False))[1]
 
 
 def year_from_url(url: str) -> int | None:
     """The year folder of an article URL, for month-day dates on list pages."""
-    m = portal.ARTICLE_PATH.match(urlsplit(url).path)
-    return int(m["year"]) if m else None
+    return portal.url_date(portal.current().article_match(url, scoped=False))[0]
 
 
 # ---------------------------------------------------------------- URLs
@@ -258,11 +257,12 @@ def canonical_url(url: str) -> str:
     parts = urlsplit(url.strip())
     scheme = (parts.scheme or "http").lower()
     host = (parts.hostname or "").lower()
-    if host == portal.HOST:
-        scheme = portal.SCHEME
+    site = portal.current()
+    if host in site.hosts:
+        scheme = site.scheme
     port = parts.port
     default_port = {"http": 80, "https": 443}.get(scheme)
-    if host == portal.HOST and port == 443 and (parts.scheme or "").lower() == "https":
+    if host in site.hosts and port == 443 and (parts.scheme or "").lower() == "https":
         port = None  # https://portal:443 becomes http://portal
     netloc = host if port in (None, default_port) else f"{host}:{port}"
     path = parts.path or "/"

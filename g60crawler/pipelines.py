@@ -8,10 +8,10 @@ import sqlite3
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro
 
-from . import runconfig
+from . import portal, runconfig
 from .archive import Archive, ArchiveError
 from .assemble import build_article
-from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run
+from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run, check_sections
 from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, RawArticle, Requisite, SectionSwept
 
 logger = logging.getLogger(__name__)
@@ -192,6 +192,11 @@ class ArchivePipeline:
                              self.counts["with_published"], self.counts["with_editor"], self.counts["with_summary"])
         previous = self.archive.recent_metrics(self.config.health_runs, before_run=self.run_id)
         problems = check_run(metrics, previous, self.config.thresholds)
+        sections = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("g60/sections/")}
+        archived = None
+        if stats.get("g60/news_sections"):  # a run of 关于我们 alone archives no article, rightly
+            (archived,) = self.archive.conn.execute("SELECT COUNT(*) FROM articles WHERE kind = 'article'").fetchone()
+        problems += check_sections(sections, archived, portal.current().source)
         exit_code = EXIT_UNHEALTHY if problems else EXIT_OK
         for problem in problems:
             logger.error("health check failed: %s", problem)

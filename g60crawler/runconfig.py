@@ -42,14 +42,15 @@ def stop(message: str, status: int = EXIT_USAGE) -> NoReturn:
 
 def parse_sections(value: str | None) -> tuple[portal.Section, ...]:
     """The sections named by ``-a sections=g60zx,sjxw`` (all when not given)."""
+    by_slug = portal.current().by_slug
     if not value:
-        return portal.SECTIONS
+        return portal.current().sections
     slugs = [s.strip() for s in value.split(",") if s.strip()]
-    unknown = [s for s in slugs if s not in portal.SECTIONS_BY_SLUG]
+    unknown = [s for s in slugs if s not in by_slug]
     if unknown or not slugs:
-        known = ",".join(portal.SECTIONS_BY_SLUG)
+        known = ",".join(by_slug)
         raise ConfigError(f"unknown section(s) {','.join(unknown) or value!r}; known: {known}")
-    return tuple(portal.SECTIONS_BY_SLUG[s] for s in dict.fromkeys(slugs))
+    return tuple(by_slug[s] for s in dict.fromkeys(slugs))
 
 
 def parse_flag(name: str, value) -> bool:
@@ -85,8 +86,17 @@ class RunConfig:
     health_runs: int
 
 
+def load_portal(settings) -> portal.Portal:
+    """The portal file of ``G60_PORTAL`` (the built-in one when empty), made current; raises ConfigError."""
+    try:
+        return portal.activate(portal.load(settings.get("G60_PORTAL") or None))
+    except portal.PortalError as exc:
+        raise ConfigError(f"G60_PORTAL: {exc}") from exc
+
+
 def load(settings) -> RunConfig:
     """The run's configuration from Scrapy settings; raises ConfigError."""
+    load_portal(settings)
     replay = settings.get("G60_REPLAY_DIR")
     if replay and not Path(replay).is_dir():
         raise ConfigError(f"G60_REPLAY_DIR {replay!r} is not a folder")

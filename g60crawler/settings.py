@@ -68,6 +68,8 @@ ITEM_PIPELINES = {
 
 G60_ARCHIVE = "archive/g60.sqlite"
 G60_REPLAY_DIR = None
+# the portal file (hosts, sections, URL patterns); unset means the built-in g60crawler/portals/default.toml
+G60_PORTAL = None
 G60_RECORD_DIR = None
 G60_ARCHIVE_BATCH = 100
 # the run's "now" (ISO 8601); unset means the system clock

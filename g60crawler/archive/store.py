@@ -105,13 +105,14 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         return archive
 
     def _seed_sections(self) -> None:
-        wanted = {(s.slug, s.name, s.kind) for s in portal.SECTIONS}
+        sections = portal.current().sections
+        wanted = {(s.slug, s.name, s.kind) for s in sections}
         if set(self.conn.execute("SELECT slug, name, kind FROM sections")) >= wanted:
             return  # nothing to write: readers (search, the web view) never take the write lock
         self.conn.executemany(
             "INSERT INTO sections (slug, name, kind) VALUES (?, ?, ?) "
             "ON CONFLICT(slug) DO UPDATE SET name = excluded.name, kind = excluded.kind",
-            [(s.slug, s.name, s.kind) for s in portal.SECTIONS],
+            [(s.slug, s.name, s.kind) for s in sections],
         )
         self.conn.commit()
 

@@ -171,7 +171,7 @@ def _read(paths: list[Path], counts: ImportCounts) -> list[_Record]:
                     continue
                 counts.records += 1
                 url = record.rec_headers.get_header("WARC-Target-URI")
-                if (urlsplit(url).hostname or "").lower() != portal.HOST:
+                if not portal.current().in_scope(url):
                     counts.other_hosts += 1
                     continue
                 digest = record.rec_headers.get_header("WARC-Payload-Digest")
@@ -211,9 +211,9 @@ def import_warc(archive: Archive, paths: list[Path]) -> ImportCounts:
         if 300 <= rec.status < 400 and location:
             redirects[normalize.canonical_url(urljoin(rec.url, location))].append(rec)
             continue
-        path = urlsplit(rec.url).path
-        m = portal.ARTICLE_PATH.match(path)
-        static = normalize.canonical_url(rec.url) in {s.url for s in portal.SECTIONS if s.kind == "page"}
+        m = portal.current().article_match(rec.url)
+        static = normalize.canonical_url(rec.url) in {normalize.canonical_url(s.url)
+                                                       for s in portal.current().sections if s.kind == "page"}
         if m and m["page"]:
             later_pages[normalize.first_page_url(rec.url)].append(rec)
         elif m or static:
@@ -238,7 +238,7 @@ def _import(archive: Archive, firsts: list[_Record], later_pages: dict[str, list
     """Each first page in time order, with the archive's clock set to its capture time."""
     for rec in firsts:
         archive.clock = lambda when=rec.date: when
-        kind = "page" if not portal.ARTICLE_PATH.match(urlsplit(rec.url).path) else "article"
+        kind = "page" if not portal.current().is_article(rec.url) else "article"
         captures = [Capture(rec.url, rec.status, rec.headers, rec.body, rec.date.isoformat(timespec="seconds"))]
         if rec.status in (404, 410):
             archive.record_failure(FailureItem(rec.url, f"http {rec.status}", captures=captures), run_id)

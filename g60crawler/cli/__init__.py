@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from .. import portal
 from ..archive import Archive, ArchiveError
 from ..assemble import build_article
 from ..items import ARTICLE_FIELDS, FailureItem
@@ -29,11 +30,18 @@ def open_archive(path: Path) -> Archive:
 
 @click.group()
 @click.version_option(package_name="g60crawler")
-def main() -> None:
+@click.option("--portal", "portal_file", envvar="G60_PORTAL", type=click.Path(dir_okay=False, path_type=Path),
+              help="The portal file (as `-s G60_PORTAL=FILE` for the crawl); the built-in one when not given.")
+def main(portal_file: Path | None) -> None:
     """Crawl and archive the G60 channel of 中国发展网.
 
     The crawl itself is `scrapy crawl g60` (see README).
     """
+    try:
+        portal.activate(portal.load(portal_file))
+    except portal.PortalError as exc:
+        click.echo(f"Error: --portal: {exc}", err=True)
+        raise SystemExit(2) from exc
 
 
 @main.command()
@@ -168,4 +176,4 @@ def fixture(url_or_capture: str, name: str, record_dir: Path | None, into: Path,
 
 
 # the research commands register themselves on `main`
-from . import preservation, research, web  # noqa: E402,F401
+from . import discover, preservation, research, web  # noqa: E402,F401

@@ -15,14 +15,14 @@ from ..archive.reparse import reparse as reparse_archive
 from ..archive.search import Filters, SearchError, search as search_archive
 from ..archive.stats import BY, counts
 from ..cities import CITIES
-from ..portal import SECTIONS_BY_SLUG
+from .. import portal
 from . import db_option, main, open_archive
 
 
 def filter_options(command):
     """--section --since --until --editor --city, shared by search, export and stats."""
     for option in reversed([
-        click.option("--section", type=click.Choice(list(SECTIONS_BY_SLUG)), help="Only this section (slug)."),
+        click.option("--section", help="Only this section (slug)."),
         click.option("--since", metavar="DATE", help="Published on or after (2023, 2023-06, 2023-06-06)."),
         click.option("--until", metavar="DATE", help="Published on or before (inclusive)."),
         click.option("--editor", metavar="NAME", help="Only articles of this 责任编辑."),
@@ -33,6 +33,9 @@ def filter_options(command):
 
 
 def _filters(section, since, until, editor, city) -> Filters:
+    if section is not None and section not in portal.current().by_slug:
+        known = ", ".join(portal.current().by_slug)
+        raise click.ClickException(f"unknown section {section!r}; known: {known}")
     filters = Filters(section=section, since=since, until=until, editor=editor, city=city)
     try:
         filters.check()
@@ -175,7 +178,7 @@ def stats(by: str, section, since, until, editor, city, fmt: str, db_path: Path)
     if fmt == "json":
         click.echo(json.dumps([{by: g, "articles": n} for g, n in rows], ensure_ascii=False, indent=2))
         return
-    names = {slug: f"{slug} {s.name}" for slug, s in SECTIONS_BY_SLUG.items()}
+    names = {slug: f"{slug} {s.name}" for slug, s in portal.current().by_slug.items()}
     _table([by, "articles"], [[names.get(g, g) if by == "section" else (g or "(none)"), str(n)] for g, n in rows])
 
 

@@ -42,17 +42,21 @@ def content_type(response) -> str | None:
 
 
 def on_portal(url: str) -> bool:
-    return (urlsplit(url).hostname or "").lower() == portal.HOST
+    """Is the URL the channel's: on its hosts and under its path prefix (portal file)?"""
+    return portal.current().in_scope(url)
 
 
-def list_page_number(url: str) -> int:
-    m = portal.LIST_PATH.match(urlsplit(url).path)
-    return int(m["page"]) if m and m["page"] else 0
+def on_host(url: str) -> bool:
+    """Is the URL on one of the portal's hosts (attachments and page requisites may lie outside the channel's path)?"""
+    return (urlsplit(url).hostname or "").lower() in portal.current().hosts
+
+
+def section_of(url: str) -> str | None:
+    return portal.current().section_of(url)
 
 
 class G60Spider(scrapy.Spider):
     name = "g60"
-    allowed_domains = [portal.HOST]
 
     def __init__(self, *args, sections: str | None = None, full: str | None = None, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -65,8 +69,10 @@ class G60Spider(scrapy.Spider):
         except ConfigError as exc:
             stop(f"-a {exc}")
         self.section_slugs = [s.slug for s in self.sections]
+        self.allowed_domains = list(portal.current().hosts)
         self._requested: set[str] = set()
         self._requisites: set[str] = set()
+        self.list_counts: dict[str, dict] = {}  # per section: list pages, links seen, entries, unmatched sample
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -98,12 +104,14 @@ class G60Spider(scrapy.Spider):
 
     async def start(self):
         self.swept = self.archive.swept_sections()
+        self.crawler.stats.set_value("g60/news_sections", sum(s.kind == "news" for s in self.sections))
         if self.page_requisites:
             # the page a replay starts from: kept with its requisites, like the requisites themselves
-            self._requisites.add(normalize.canonical_url(portal.BASE_URL))
-            yield scrapy.Request(portal.BASE_URL, callback=self.parse_requisite, errback=self.requisite_failed,
+            self._requisites.add(normalize.canonical_url(portal.current().root))
+            yield scrapy.Request(portal.current().root, callback=self.parse_requisite, errback=self.requisite_failed,
                                  cb_kwargs={"html": True})
         for section in self.sections:
+            self._requested.add(normalize.canonical_url(section.url))
             if section.kind == "news":
                 yield scrapy.Request(section.url, callback=self.parse_list, errback=self.failed,
                                      cb_kwargs={"section": section.slug, "page": 0})
@@ -112,7 +120,7 @@ class G60Spider(scrapy.Spider):
                                      cb_kwargs={"section": section.slug})
         now = self.config.clock()
         for revisit in self.archive.due_revisits(now, self.config.revisit_days, self.config.page_max_age):
-            if portal.section_of_path(urlsplit(revisit.url).path) in self.section_slugs:
+            if section_of(revisit.url) in self.section_slugs:
                 self.crawler.stats.inc_value("g60/revisits/scheduled")
                 yield self._revisit_request(revisit)
 
@@ -133,7 +141,11 @@ class G60Spider(scrapy.Spider):
     def parse_list(self, response, section: str, page: int = 0):
         listing = parse_listing(response.url, response.body, content_type(response))
         if listing.layout != "known":
-            self.logger.warning("list page %s: unknown list markup, used any article link", response.url)
+            self.logger.info("list page %s: no known list markup, read its repeated article links", response.url)
+        counts = self.list_counts.setdefault(section, {"pages": 0, "links": 0, "entries": 0, "unmatched": []})
+        counts["pages"] += 1
+        counts["links"] += listing.links_seen
+        counts["unmatched"] = (counts["unmatched"] + listing.unmatched)[:5]
         new, shown = 0, set()
         page_item = ListPage(response.url, section, capture=capture_of(response, self.config.clock))
         yield from self._requisites_of(response)
@@ -144,10 +156,13 @@ class G60Spider(scrapy.Spider):
             listing.entries = listing.entries[: self.max_entries]
         for raw in listing.entries:
             url = normalize.canonical_url(raw.url)
-            if not on_portal(url) or not portal.ARTICLE_PATH.match(urlsplit(url).path):
+            if not portal.current().is_article(url):
                 self.crawler.stats.inc_value("g60/list/links_not_followed")
                 self.logger.debug("not following %s (not an article of the portal)", raw.url)
+                if len(counts["unmatched"]) < 5:
+                    counts["unmatched"].append(raw.url)
                 continue
+            counts["entries"] += 1
             shown.add(url)
             entry = ListEntry(url=url, section=section, title=raw.title, date=raw.date, list_url=response.url)
             page_item.entries.append(entry)
@@ -157,16 +172,20 @@ class G60Spider(scrapy.Spider):
             self._requested.add(url)
             yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
                                  cb_kwargs={"entry": entry})
+        self.crawler.stats.set_value(f"g60/sections/{section}", dict(counts))
         yield page_item
         yield from self._vanished(section, listing, shown)
-        following = [p for p in listing.pages if list_page_number(p) == page + 1 and on_portal(p)]
+        following = listing.next_page if listing.next_page and on_portal(listing.next_page) else None
+        if following and normalize.canonical_url(following) in self._requested:
+            following = None  # a pager that points back: the section's end
         if not following:
             yield SectionSwept(section)
         elif page + 1 >= self.max_pages:
-            yield FailureItem(url=following[0], reason="pagination limit", section=section,
+            yield FailureItem(url=following, reason="pagination limit", section=section,
                               detail=f"{section} has more than {self.max_pages} list pages (G60_MAX_LIST_PAGES)")
         elif self.full or new or section not in self.swept:
-            url = normalize.canonical_url(following[0])
+            url = normalize.canonical_url(following)
+            self._requested.add(url)
             yield scrapy.Request(url, callback=self.parse_list, errback=self.failed,
                                  cb_kwargs={"section": section, "page": page + 1})
         else:
@@ -197,7 +216,7 @@ class G60Spider(scrapy.Spider):
     def parse_article(self, response, entry: ListEntry | None):
         yield from self._requisites_of(response)
         raw = self._raw(response)
-        raw.section = portal.section_of_path(urlsplit(response.url).path) or (entry and entry.section)
+        raw.section = section_of(response.url) or (entry and entry.section)
         raw.list_entry = entry
         yield from self._next_or_done(raw, pages=1)
 
@@ -205,7 +224,7 @@ class G60Spider(scrapy.Spider):
         if response.status == 304:
             yield NotModified(response.url)
         elif kind == "page":
-            yield from self.parse_page(response, portal.section_of_path(urlsplit(response.url).path))
+            yield from self.parse_page(response, section_of(response.url))
         else:
             yield from self.parse_article(response, entry)
 
@@ -238,7 +257,7 @@ class G60Spider(scrapy.Spider):
         """Fetch the article's attachments one after the other, then hand the article on."""
         while pending:
             link = pending.pop(0)
-            if not on_portal(link["url"]):
+            if not on_host(link["url"]):
                 raw.attachment_files.append(AttachmentFile(link["url"], link["name"], "skipped",
                                                            reason="not on the portal's host"))
                 continue
@@ -294,7 +313,7 @@ class G60Spider(scrapy.Spider):
         found = css_requisites(response.url, response.text) if css else html_requisites(response.url, response.text)
         for url in found:
             url = normalize.canonical_url(url)
-            if url in self._requisites or not on_portal(url) or self.archive.has_capture(url):
+            if url in self._requisites or not on_host(url) or self.archive.has_capture(url):
                 continue
             self._requisites.add(url)
             self.crawler.stats.inc_value("g60/requisites/requested")
@@ -325,7 +344,7 @@ class G60Spider(scrapy.Spider):
         url = request.meta.get("redirect_urls", [request.url])[0]
         if url != request.url:
             detail = f"{detail} (redirected to {request.url})"
-        section = request.cb_kwargs.get("section") or portal.section_of_path(urlsplit(url).path)
+        section = request.cb_kwargs.get("section") or section_of(url)
         yield FailureItem(url=url, reason=reason, detail=detail, section=section, captures=captures)
 
 

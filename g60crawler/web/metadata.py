@@ -43,7 +43,7 @@ def metadata(database: str) -> dict:
                         "versioned, with the raw pages kept. Use the 'search' query for Chinese full-text "
                         "search (合肥, 长三角一体化, G60科创走廊)."),
         "source": "中国发展网 G60 channel",
-        "source_url": portal.BASE_URL,
+        "source_url": portal.current().root,
         "license": "Articles © 中国发展网 and their authors; archive for research use",
         "databases": {
             database: {
