@@ -83,21 +83,36 @@ def _placement(parent) -> tuple[bool, bool]:
             prev = el.getprevious()
             while prev is not None and not isinstance(prev.tag, str):
                 prev = prev.getprevious()
-            if prev is not None:
-                heading = "".join(prev.itertext())[:20]
+            if prev is not None and _is_heading(prev):
+                heading = "".join(prev.itertext())
                 if any(w in heading for w in _SIDE_HEADINGS):
                     side = True
             first = next((c for c in el if isinstance(c.tag, str)), None)
-            if first is not None and first.tag in ("h2", "h3", "h4", "div", "span", "p") and len(el) > 1:
-                heading = "".join(first.itertext())[:20]
-                if any(w in heading for w in _SIDE_HEADINGS) and first.find(".//a") is None:
+            if first is not None and len(el) > 1 and _is_heading(first):
+                if any(w in "".join(first.itertext()) for w in _SIDE_HEADINGS):
                     side = True
         el = el.getparent()
         depth += 1
     return side, main
 
 
+def _is_heading(el) -> bool:
+    """A box title: a heading element, or a short text without links."""
+    text = "".join(el.itertext()).strip()
+    return el.tag in ("h1", "h2", "h3", "h4", "h5", "h6") or (len(text) <= 12 and el.find(".//a") is None)
+
+
 def _entry(block, base: str, accept: Callable[[str], bool]) -> GroupEntry | None:
+    """The block's article link, title and other text; None when it holds no link or several (a container)."""
+    found = None
+    for a in block.iter("a"):
+        href = (a.get("href") or "").strip()
+        if href and not href.startswith(("javascript:", "#", "mailto:")):
+            url = urljoin(base, href).split("#", 1)[0]
+            if accept(url):
+                if found is not None and url != found:
+                    return None
+                found = url
     for a in block.iter("a"):
         href = (a.get("href") or "").strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
@@ -123,7 +138,7 @@ def _entry(block, base: str, accept: Callable[[str], bool]) -> GroupEntry | None
 
 
 def link_groups(text: str, base: str, accept: Callable[[str], bool]) -> list[LinkGroup]:
-    """Groups of repeated sibling blocks whose link passes ``accept``, best first.
+    """Groups of repeated sibling blocks whose link passes ``accept``, best first (a group may hold one).
 
     :param text: the page's decoded HTML.
     :param base: the page URL (links are made absolute against it).
@@ -139,16 +154,14 @@ def link_groups(text: str, base: str, accept: Callable[[str], bool]) -> list[Lin
         if not isinstance(parent.tag, str) or parent.tag in _BLOCK_SKIP:
             continue
         children = [c for c in parent if isinstance(c.tag, str) and c.tag not in _BLOCK_SKIP]
-        if len(children) < 2:
-            continue
         by_tag: dict[str, list] = {}
         for c in children:
             by_tag.setdefault(c.tag, []).append(c)
         for tag, blocks in by_tag.items():
-            if len(blocks) < 2 or tag in ("br", "img"):
+            if tag in ("br", "img"):
                 continue
             entries = [e for e in (_entry(b, base, accept) for b in blocks) if e]
-            if len(entries) < 2 and tag != "a":
+            if not entries:
                 continue
             key = (_signature(parent), tag)
             group = groups.get(key)
@@ -162,6 +175,6 @@ def link_groups(text: str, base: str, accept: Callable[[str], bool]) -> list[Lin
                 seen_urls[key].add(e.url)
                 group.entries.append(e)
                 group.dated += _has_date(e.date_text)
-    ranked = [g for g in groups.values() if len(g.entries) >= 2]
+    ranked = list(groups.values())  # a list's last page may show a single entry
     ranked.sort(key=lambda g: g.score, reverse=True)
     return ranked

@@ -1,0 +1,238 @@
+"""Discover a portal from its root URL: sections, article URL pattern, pagination, templates."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import parse_qsl, urlsplit
+
+from parsel import Selector
+
+from .. import normalize, portal
+from ..pages.article import extract_raw
+from ..pages.decode import decode_html
+from ..pages.linkgroups import link_groups
+from ..pages.pager import PAGE_PARAMS, next_page, page_number
+from .fetch import Fetcher
+from .nav import find_navigation
+from .patterns import learn
+
+#: List pages read per section, and articles sampled per section.
+LIST_PAGES = 2
+SAMPLES = 3
+_SLUG = re.compile(r"^[A-Za-z0-9_.-]+$")
+_NEXT_TEXT = ("下一页", "下页", "next")
+
+
+class DiscoverError(Exception):
+    """The channel's sections cannot be found from the root URL."""
+
+
+@dataclass
+class SectionFound:
+    name: str
+    slug: str
+    kind: str
+    url: str
+    link_text: str = ""
+    list_pages: list[str] = field(default_factory=list)
+    articles: list[str] = field(default_factory=list)
+    matched: int = 0  # list links the learned pattern accepts
+    samples: list[tuple[str, str, str]] = field(default_factory=list)  # (url, extraction, title)
+    problem: str = ""
+
+
+@dataclass
+class Discovery:
+    root: str
+    hosts: list[str]
+    path_prefix: str
+    sections: list[SectionFound]
+    missing: list[str]
+    articles: list[str]
+    pagination: str = "index"
+    pagination_param: str = ""
+    fetched: int = 0
+
+
+def _folder(url: str) -> str:
+    path = urlsplit(url).path or "/"
+    return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
+
+
+def _slug(url: str, fallback: str, taken: set[str]) -> str:
+    parts = urlsplit(url)
+    seg = (parts.path.rstrip("/").rsplit("/", 1)[-1] if parts.path.endswith("/") else
+           _folder(url).rstrip("/").rsplit("/", 1)[-1])
+    query_id = "".join(v for k, v in parse_qsl(parts.query) if v.isalnum())
+    slug = seg if seg and _SLUG.match(seg) and not seg.startswith("index") else query_id or fallback
+    if slug in taken:
+        slug = fallback if fallback not in taken else f"{slug}-{len(taken)}"
+    return slug
+
+
+def _common_folder(urls: list[str]) -> str:
+    parts = [_folder(u).strip("/").split("/") for u in urls]
+    common = []
+    for segs in zip(*parts):
+        if len(set(segs)) != 1:
+            break
+        common.append(segs[0])
+    if len(urls) > 1 and all(len(p) == len(common) for p in parts):
+        common = common[:-1]
+    return "/" + "".join(f"{c}/" for c in common if c)
+
+
+def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) -> Discovery:
+    """Read the root page, the section lists and a few articles; learn the portal file's contents.
+
+    :param root: the channel's root URL.
+    :param fetcher: how pages are fetched (live or replay).
+    :param known: the portal whose section names (and fallback slugs) are looked for; the built-in one.
+    :raises DiscoverError: when the root page cannot be read or shows no navigation of the sections.
+    """
+    known = known or portal.load()
+    got = fetcher.get(root)
+    if got.status != 200 or not got.body:
+        raise DiscoverError(f"cannot read the root page {root}: HTTP {got.status or 'error'}")
+    root = got.url
+    text, _enc = decode_html(got.body, got.content_type)
+    names = [s.name for s in known.sections]
+    nav = find_navigation(text, root, names)
+    if not nav:
+        raise DiscoverError(
+            f"no navigation with the section names ({' '.join(names)}) on {root}: is this the channel's "
+            "root page? Open it in a browser and give the URL of the page whose menu shows them")
+    by_name = {s.name: s for s in known.sections}
+    sections, taken = [], set()
+    for link in nav:
+        base = by_name[link.name]
+        slug = _slug(link.url, base.slug, taken)
+        taken.add(slug)
+        sections.append(SectionFound(link.name, slug, base.kind, normalize.canonical_url(link.url), link.text))
+    missing = [n for n in names if n not in {s.name for s in sections}]
+    news = [s for s in sections if s.kind == "news"]
+    hosts = list(dict.fromkeys([urlsplit(s.url).hostname.lower() for s in sections]
+                               + [urlsplit(root).hostname.lower()]))
+    prefix = _common_folder([s.url for s in news] or [root])
+    provisional = portal.Portal(name="", root=root, hosts=tuple(hosts), path_prefix=prefix, sections=(),
+                                articles=(re.compile(r"$^"),))
+    section_urls = {normalize.canonical_url(s.url) for s in sections} | {normalize.canonical_url(root)}
+
+    def candidate(url: str) -> bool:
+        parts = urlsplit(url)
+        if not provisional.in_scope(url) or normalize.canonical_url(url) in section_urls:
+            return False
+        if page_number(url, provisional) is not None and not re.search(r"\d{3,}", parts.path + parts.query):
+            return False
+        return bool(re.search(r"\d", parts.path.rsplit("/", 1)[-1] + parts.query))
+
+    kinds: list[tuple[str, str]] = []
+    for s in news:
+        url, pages = s.url, 0
+        while url and pages < LIST_PAGES:
+            got = fetcher.get(url)
+            if got.status != 200:
+                s.problem = f"list page {url}: HTTP {got.status or 'error'}"
+                break
+            s.list_pages.append(url)
+            pages += 1
+            text, _enc = decode_html(got.body, got.content_type)
+            groups = link_groups(text, url, candidate)
+            if groups:
+                s.articles += [u for u in (normalize.canonical_url(e.url) for e in groups[0].entries)
+                               if u not in s.articles]
+            sel = Selector(text=text, base_url=url)
+            nxt = next_page(sel, url, provisional)
+            if nxt and normalize.canonical_url(nxt) not in {normalize.canonical_url(p) for p in s.list_pages}:
+                kinds.append(_pagination_kind(sel, url, nxt, provisional))
+                url = nxt
+            else:
+                url = None
+        if not s.articles and not s.problem:
+            s.problem = "no repeated group of article links on its list page"
+    folders = tuple(_folder(s.url) for s in news if _folder(s.url) != "/")
+    every = [u for s in news for u in s.articles]
+    patterns = learn(every, folders)
+    compiled = tuple(re.compile(p) for p in patterns) or (re.compile(r"$^"),)
+    learned = portal.Portal(name="", root=root, hosts=tuple(hosts), path_prefix=prefix, sections=(),
+                            articles=compiled)
+    for s in news:
+        s.matched = sum(learned.is_article(u) for u in s.articles)
+        for url in s.articles[:SAMPLES]:
+            got = fetcher.get(url)
+            if got.status != 200:
+                s.samples.append((url, f"HTTP {got.status or 'error'}", ""))
+                continue
+            raw = extract_raw(url, got.body, got.content_type)
+            s.samples.append((url, raw.extraction or "none", normalize.clean_text(raw.title) or ""))
+    kind, param = _vote(kinds)
+    return Discovery(root=root, hosts=hosts, path_prefix=prefix, sections=sections, missing=missing,
+                     articles=patterns, pagination=kind, pagination_param=param, fetched=fetcher.count)
+
+
+def _pagination_kind(sel: Selector, url: str, nxt: str, site: portal.Portal) -> tuple[str, str]:
+    n = page_number(nxt, site)
+    if n and n[0] == "query":
+        params = {k.lower(): k for k, _ in parse_qsl(urlsplit(nxt).query)}
+        return "query", next((params[p] for p in PAGE_PARAMS if p in params), "page")
+    if n and n[0] == "index":
+        return "index", ""
+    return "next", ""
+
+
+def _vote(kinds: list[tuple[str, str]]) -> tuple[str, str]:
+    if not kinds:
+        return "index", ""
+    return max(set(kinds), key=kinds.count)
+
+
+def _toml_str(text: str) -> str:
+    return '"' + text.replace("\\", "\\\\").replace('"', '\\"') + '"'
+
+
+def to_toml(d: Discovery) -> str:
+    """The portal file for a discovery (read back by portal.load).
+
+    :param d: what discover found.
+    """
+    lines = ["# Written by `g60crawler discover`: review it (README, \"Pointing it at the live portal\").",
+             f"name = {_toml_str('中国发展网 长三角G60科创走廊')}",
+             f"root = {_toml_str(d.root)}",
+             "hosts = [" + ", ".join(_toml_str(h) for h in d.hosts) + "]",
+             f"path_prefix = {_toml_str(d.path_prefix)}",
+             "articles = ["]
+    lines += [f"  {_toml_str(p)}," for p in d.articles]
+    lines += ["]", "", "[pagination]", f"kind = {_toml_str(d.pagination)}",
+              f"param = {_toml_str(d.pagination_param)}"]
+    for s in d.sections:
+        lines += ["", "[[sections]]", f"slug = {_toml_str(s.slug)}", f"name = {_toml_str(s.name)}",
+                  f"kind = {_toml_str(s.kind)}", f"url = {_toml_str(s.url)}"]
+    return "\n".join(lines) + "\n"
+
+
+def report(d: Discovery, written: str | None) -> str:
+    """A readable report of a discovery: what was found, what was not, counts and sample URLs.
+
+    :param d: what discover found.
+    :param written: the portal file written, if any.
+    """
+    out = [f"root: {d.root}", f"hosts: {', '.join(d.hosts)}   path prefix: {d.path_prefix}",
+           f"sections found: {len(d.sections)} of {len(d.sections) + len(d.missing)}"
+           + (f"; NOT found: {', '.join(d.missing)}" if d.missing else ""),
+           f"article URL pattern(s): {'; '.join(d.articles) or 'NONE learned'}",
+           f"pagination: {d.pagination}{' (' + d.pagination_param + '=N)' if d.pagination_param else ''}", ""]
+    for s in d.sections:
+        head = f"{s.name} [{s.slug}] {s.kind}: {s.url}"
+        if s.kind == "page":
+            out.append(f"{head}  (static page)")
+            continue
+        out.append(f"{head}\n  list pages read: {len(s.list_pages)}; article links: {len(s.articles)}, "
+                   f"{s.matched} matched by the pattern" + (f"; PROBLEM: {s.problem}" if s.problem else ""))
+        for url, how, title in s.samples:
+            out.append(f"  sample {url}  -> {how}  {title[:40]}")
+    out.append("")
+    out.append(f"{d.fetched} pages fetched.")
+    if written:
+        out.append(f"portal file written: {written}; crawl with `scrapy crawl g60 -s G60_PORTAL={written}`")
+    return "\n".join(out)
