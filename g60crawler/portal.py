@@ -260,4 +260,6 @@ def __getattr__(name: str):
         return p.sections
     if name == "SECTIONS_BY_SLUG":
         return p.by_slug
+    if name == "ARTICLE_PATH":
+        return p.articles[0]
     raise AttributeError(name)
