@@ -7,7 +7,6 @@ build articles through :func:`build_article`.
 from __future__ import annotations
 
 import re
-from urllib.parse import urlsplit
 
 from . import normalize, portal
 from .items import ArticleItem, FailureItem, RawArticle
@@ -95,7 +94,7 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
     if not title and raw.list_entry:
         title = normalize.clean_text(raw.list_entry.title) or None
     body = "\n\n".join(paragraphs) if paragraphs else None
-    section = raw.section or portal.section_of_path(_path(raw.url))
+    section = raw.section or portal.current().section_of(raw.url)
     problem = None
     if not body:
         problem = "no body"
@@ -147,6 +146,3 @@ def _loose_editor(text: str | None) -> str | None:
     m = re.search(r"(?:责任编辑|责编)\s*[:：]\s*([^\s】\]）)]+)", normalize.clean_text(text))
     return m.group(1) if m else None
 
-
-def _path(url: str) -> str:
-    return urlsplit(url).path

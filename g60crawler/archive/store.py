@@ -15,7 +15,6 @@ import zlib
 from collections.abc import Callable
 from datetime import datetime, timezone
 from pathlib import Path
-from urllib.parse import urlsplit
 
 import sqlite_utils
 
@@ -403,8 +402,7 @@ def _canonical_link(item: ArticleItem) -> list[str]:
     if not item.canonical_link:
         return []
     url = normalize.canonical_url(item.canonical_link)
-    parts = urlsplit(url)
-    return [url] if parts.hostname == portal.HOST and portal.ARTICLE_PATH.match(parts.path) else []
+    return [url] if portal.current().is_article(url) else []
 
 
 def _unique(values: list[str]) -> list[str]:
