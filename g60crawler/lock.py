@@ -2,7 +2,9 @@
 
 The lock is an ``flock`` held by the crawl's process, so the kernel releases it
 when the process ends, however it ends (SIGKILL included): no stale lock to
-clean up after a crash.
+clean up after a crash. The lock is taken on the archive's real path, so two
+paths to one file (a symlink, ``..``) are one archive. Every writer takes it:
+the crawl, ``import-warc`` and ``reparse``.
 """
 
 from __future__ import annotations
@@ -19,11 +21,11 @@ class Locked(Exception):
 class ArchiveLock:
     """An exclusive, non-blocking lock beside an archive file.
 
-    :param archive: the archive path; the lock file is ``<archive>.lock``.
+    :param archive: the archive path; the lock file is ``<real path of archive>.lock``.
     """
 
     def __init__(self, archive: str | os.PathLike) -> None:
-        self.path = Path(f"{archive}.lock")
+        self.path = Path(f"{os.path.realpath(archive)}.lock")
         self._fd: int | None = None
 
     def acquire(self) -> None:
@@ -41,6 +43,7 @@ class ArchiveLock:
         self._fd = fd
 
     def release(self) -> None:
+        """Let the lock go (the kernel also does when the process ends)."""
         if self._fd is not None:
             fcntl.flock(self._fd, fcntl.LOCK_UN)
             os.close(self._fd)

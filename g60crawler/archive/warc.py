@@ -1,43 +1,40 @@
-"""WARC, the format web archives speak: export the archive's captures, import captures from others.
+"""WARC export: the archive's captures as request, response and revisit records.
 
 Export writes, for every stored capture, a request and a response record with
 the original status, headers and bytes (payload digests computed by warcio),
 and a revisit record where the same payload was already written (another URL
-with identical bytes, or a later fetch of the same page).
+with identical bytes, or a later fetch of the same page). The file is written
+under a temporary name beside the target and renamed when complete.
 
-Import reads response (and revisit) records of the portal's host from any
-WARC (Heritrix, Browsertrix, a Wayback export, ours) in time order, extracts
-the articles with the current code and adds them with their original capture
-times: older captures become older versions.
+Reading WARC files is :mod:`g60crawler.archive.warc_read`; importing them
+(extracting articles, then storing) is :mod:`g60crawler.ingest.warc_import`.
 """
 
 from __future__ import annotations
 
 import io
 import json
-from collections import defaultdict
+import os
+import re
+import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import timezone
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
-from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
 from warcio.warcwriter import WARCWriter
 
-from .. import __version__, normalize, portal
-from ..assemble import build_article, join_pages
-from ..items import ArticleItem, Capture, FailureItem
-from ..pages.article import extract_raw
-from ..pages.decode import content_type
+from .. import __version__
 from ..schedule import moment
 from .search import Filters
 from .store import Archive
 
 #: Headers that describe the transfer, not the payload we keep (stored bodies are decoded).
 _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "connection"}
+_LINE_BREAKS = re.compile(r"[\r\n]+")
 
 
 def _warc_date(iso: str) -> str:
@@ -55,9 +52,14 @@ def _http_headers(status: int, headers: dict[str, str], length: int) -> StatusAn
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Unknown"
-    kept = [(k, v) for k, v in headers.items() if k.lower() not in _TRANSFER_HEADERS]
+    kept = [(_one_line(k), _one_line(v)) for k, v in headers.items() if k.lower() not in _TRANSFER_HEADERS]
     kept.append(("Content-Length", str(length)))
     return StatusAndHeaders(f"{status} {phrase}", kept, protocol="HTTP/1.1")
+
+
+def _one_line(value) -> str:
+    """A header name or value with its line breaks folded to spaces (a CR/LF would end the header early)."""
+    return _LINE_BREAKS.sub(" ", str(value)).strip()
 
 
 def _request_headers(url: str) -> StatusAndHeaders:
@@ -72,10 +74,16 @@ class ExportCounts:
     revisits: int = 0
     requests: int = 0
     attachments: int = 0
+    unreadable: list[str] = field(default_factory=list)  # "path: why" of attachment files that could not be read
 
 
 def export_warc(archive: Archive, out: Path, filters: Filters | None = None) -> ExportCounts:
     """Write the archive's captures (all, or those of the filtered articles) to a gzipped WARC.
+
+    The WARC is written to a temporary file beside ``out`` and renamed when
+    complete: an error leaves no partial file. Attachment files that cannot be
+    read (an archive copied without its ``attachments/`` folder) are left out
+    and listed in ``counts.unreadable``.
 
     :param archive: the archive.
     :param out: the ``.warc.gz`` file to write.
@@ -100,7 +108,7 @@ def export_warc(archive: Archive, out: Path, filters: Filters | None = None) -> 
             "JOIN attachment_files f ON f.sha256 = t.sha256 JOIN article_versions v ON v.id = t.version_id "
             f"JOIN articles a ON a.id = v.article_id WHERE {where} ORDER BY t.fetched_at, t.id", params)
     written: dict[str, tuple[str, str]] = {}  # payload sha256 -> (uri, WARC-Date) of its first response
-    with out.open("wb") as stream:
+    with _replace_when_complete(out) as stream:
         writer = WARCWriter(stream, gzip=True)
         writer.write_record(writer.create_warcinfo_record(out.name, {
             "software": f"g60crawler {__version__}",
@@ -134,137 +142,56 @@ def export_warc(archive: Archive, out: Path, filters: Filters | None = None) -> 
         for url, headers, sha, fetched_at, path in attachments.fetchall():
             if base is None or not fetched_at:
                 continue
-            emit(url, 200, json.loads(headers), (base / path).read_bytes(), sha, [fetched_at])
+            try:
+                body = (base / path).read_bytes()
+            except OSError as exc:
+                counts.unreadable.append(f"{base / path}: {exc.strerror or exc}")
+                continue
+            emit(url, 200, json.loads(headers), body, sha, [fetched_at])
             counts.attachments += 1
     return counts
 
 
-@dataclass
-class ImportCounts:
-    records: int = 0
-    other_hosts: int = 0
-    not_articles: int = 0
-    unresolved_revisits: int = 0
-    outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+class _replace_when_complete:
+    """Open a temporary file beside ``out``; rename it to ``out`` on success, delete it on error.
 
-
-@dataclass
-class _Record:
-    url: str
-    date: datetime
-    status: int
-    headers: dict[str, str]
-    body: bytes
-
-
-def _read(paths: list[Path], counts: ImportCounts) -> list[_Record]:
-    bodies: dict[str, bytes] = {}
-    found: list[_Record] = []
-    for path in paths:
-        with path.open("rb") as stream:
-            seen = 0
-            for record in ArchiveIterator(stream):
-                if not record.format.startswith("warc"):  # warcio reads almost any text as ARC
-                    raise ValueError(f"{path} is not a WARC file (its records read as {record.format!r})")
-                seen += 1
-                if record.rec_type not in ("response", "revisit"):
-                    continue
-                counts.records += 1
-                url = record.rec_headers.get_header("WARC-Target-URI")
-                if not portal.current().in_scope(url):
-                    counts.other_hosts += 1
-                    continue
-                digest = record.rec_headers.get_header("WARC-Payload-Digest")
-                body = record.content_stream().read()
-                if record.rec_type == "revisit":
-                    if digest not in bodies:
-                        counts.unresolved_revisits += 1
-                        continue
-                    body = bodies[digest]
-                elif digest:
-                    bodies[digest] = body
-                http = record.http_headers
-                status = int(http.get_statuscode()) if http else 200
-                headers = dict(http.headers) if http else {}
-                date = moment(record.rec_headers.get_header("WARC-Date").replace("Z", "+00:00"))
-                found.append(_Record(url, date, status, headers, body))
-            if not seen:
-                raise ValueError(f"{path} holds no WARC record")
-    found.sort(key=lambda r: (r.date, r.url))
-    return found
-
-
-def import_warc(archive: Archive, paths: list[Path]) -> ImportCounts:
-    """Add the portal's articles from WARC files to the archive, as of their capture times.
-
-    Records of other hosts are skipped and counted; list pages, robots.txt and
-    attachments are counted as not articles; a split article's later pages are
-    joined with its first page (the capture nearest in time).
+    :param out: the file to write; a non-regular file (``/dev/stdout``) is written directly.
     """
-    counts = ImportCounts()
-    records = _read(paths, counts)
-    later_pages: dict[str, list[_Record]] = defaultdict(list)
-    firsts: list[_Record] = []
-    redirects: dict[str, list[_Record]] = defaultdict(list)  # target URL -> the redirects to it
-    for rec in records:
-        location = next((v for k, v in rec.headers.items() if k.lower() == "location"), None)
-        if 300 <= rec.status < 400 and location:
-            redirects[normalize.canonical_url(urljoin(rec.url, location))].append(rec)
-            continue
-        m = portal.current().article_match(rec.url)
-        static = normalize.canonical_url(rec.url) in {normalize.canonical_url(s.url)
-                                                       for s in portal.current().sections if s.kind == "page"}
-        if m and m["page"]:
-            later_pages[normalize.first_page_url(rec.url)].append(rec)
-        elif m or static:
-            firsts.append(rec)
-        else:
-            counts.not_articles += 1
-    run_id = archive.start_run("import-warc", {"files": [str(p) for p in paths]})
-    clock = archive.clock
-    try:
-        _import(archive, firsts, later_pages, redirects, run_id, counts)
-    finally:
-        archive.clock = clock
-    archive.finish_run(run_id, "finished", {
-        "articles_new": counts.outcomes["new"], "articles_changed": counts.outcomes["changed"],
-        "articles_unchanged": counts.outcomes["unchanged"], "duplicates": counts.outcomes["duplicate"],
-        "failures": counts.outcomes["failed"], "tombstones": counts.outcomes["gone"]})
-    return counts
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.tmp: Path | None = None
+        self.stream = None
+
+    def __enter__(self):
+        if self.out.exists() and not self.out.is_file():
+            self.stream = self.out.open("wb")
+            return self.stream
+        fd, name = tempfile.mkstemp(prefix=f".{self.out.name}.", suffix=".tmp", dir=self.out.parent or ".")
+        self.tmp = Path(name)
+        self.stream = os.fdopen(fd, "wb")
+        return self.stream
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        try:
+            self.stream.close()
+        except OSError:
+            if exc_type is None:
+                self._discard()
+                raise
+        if exc_type is not None:
+            self._discard()
+            return
+        if self.tmp is not None:
+            os.chmod(self.tmp, 0o666 & ~_umask())
+            os.replace(self.tmp, self.out)
+
+    def _discard(self) -> None:
+        if self.tmp is not None:
+            self.tmp.unlink(missing_ok=True)
 
 
-def _import(archive: Archive, firsts: list[_Record], later_pages: dict[str, list[_Record]],
-            redirects: dict[str, list[_Record]], run_id: int, counts: ImportCounts) -> None:
-    """Each first page in time order, with the archive's clock set to its capture time."""
-    for rec in firsts:
-        archive.clock = lambda when=rec.date: when
-        kind = "page" if not portal.current().is_article(rec.url) else "article"
-        captures = [Capture(rec.url, rec.status, rec.headers, rec.body, rec.date.isoformat(timespec="seconds"))]
-        if rec.status in (404, 410):
-            archive.record_failure(FailureItem(rec.url, f"http {rec.status}", captures=captures), run_id)
-            counts.outcomes["gone" if archive.tombstone(rec.url) else "failed"] += 1
-            continue
-        if rec.status != 200:
-            continue
-        raw = extract_raw(rec.url, rec.body, content_type(rec.headers))
-        hops = [r for r in redirects.get(normalize.canonical_url(rec.url), []) if r.date <= rec.date]
-        raw.kind, raw.aliases = kind, [r.url for r in hops]
-        raw.captures = [Capture(r.url, r.status, r.headers, r.body, r.date.isoformat(timespec="seconds"))
-                        for r in hops] + captures
-        number = 2
-        while raw.next_page:
-            pages = [p for p in later_pages.get(rec.url, []) if p.url.endswith(f"_{number}" + rec.url[rec.url.rindex("."):])]
-            if not pages:
-                break
-            page = min(pages, key=lambda p: abs((p.date - rec.date).total_seconds()))
-            later = extract_raw(page.url, page.body, content_type(page.headers))
-            later.captures = [Capture(page.url, page.status, page.headers, page.body, page.date.isoformat(timespec="seconds"))]
-            raw = join_pages(raw, later)
-            number += 1
-        item = build_article(raw)
-        if isinstance(item, ArticleItem):
-            counts.outcomes[archive.record_article(item, run_id)] += 1
-        else:
-            archive.record_failure(item, run_id)
-            counts.outcomes["failed"] += 1
-        archive.commit()
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,14 +1,43 @@
-"""Preservation commands: WARC export and import."""
+"""Preservation commands: WARC export and import; the lock every writing command takes."""
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
-from ..archive.warc import export_warc, import_warc
+from ..archive.warc import export_warc
+from ..archive.warc_read import NotAWarc
+from ..health import EXIT_LOCKED, EXIT_UNHEALTHY
+from ..ingest.warc_import import import_warc
+from ..lock import ArchiveLock, Locked
+from ..settings import DOWNLOAD_MAXSIZE
 from . import db_option, main, open_archive
 from .research import _filters, filter_options
+
+#: Exit status of a command that finished but could not do everything (an `Error:` line says what).
+EXIT_INCOMPLETE = EXIT_UNHEALTHY
+
+
+@contextmanager
+def writer_lock(db_path: Path):
+    """Hold the archive's lock (the crawl's) while a command writes; exit 75 with one line if another holds it.
+
+    :param db_path: the archive file.
+    """
+    lock = ArchiveLock(db_path)
+    try:
+        lock.acquire()
+    except Locked as exc:
+        click.echo(f"Error: {exc}; nothing was done, try later", err=True)
+        raise SystemExit(EXIT_LOCKED) from None
+    except OSError as exc:
+        raise click.ClickException(f"cannot lock {lock.path}: {exc.strerror}") from None
+    try:
+        yield
+    finally:
+        lock.release()
 
 
 @main.command("export-warc")
@@ -20,7 +49,8 @@ def export_warc_command(output: Path, section, since, until, editor, city, db_pa
     """Write every stored capture as WARC request/response records (revisits for identical payloads).
 
     With a filter, only the captures of the matching articles. Readable by warcio,
-    pywb and other replay tools.
+    pywb and other replay tools. The file appears only when complete. Attachment
+    files that cannot be read are named, left out, and the exit status is 3.
 
     Example:
 
@@ -32,38 +62,58 @@ def export_warc_command(output: Path, section, since, until, editor, city, db_pa
     try:
         counts = export_warc(archive, output, filters)
     except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
+        raise click.ClickException(f"cannot write {output}: {exc.strerror or exc}") from exc
     finally:
         archive.close()
     click.echo(f"{output}: {counts.responses} responses, {counts.revisits} revisits, {counts.requests} requests "
                f"({counts.attachments} attachments), {output.stat().st_size} bytes")
+    for missing in counts.unreadable:
+        click.echo(f"cannot read attachment file {missing}", err=True)
+    if counts.unreadable:
+        click.echo(f"Error: {len(counts.unreadable)} attachment file(s) could not be read and are not in "
+                   f"{output}; everything else is", err=True)
+        raise SystemExit(EXIT_INCOMPLETE)
 
 
 @main.command("import-warc")
 @click.argument("files", nargs=-1, required=True, type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--max-size", type=click.IntRange(0), default=DOWNLOAD_MAXSIZE, show_default=True,
+              help="Skip (and count) records whose payload is larger, in bytes; the crawl's DOWNLOAD_MAXSIZE. 0: no limit.")
 @db_option
-def import_warc_command(files: tuple[Path, ...], db_path: Path) -> None:
+def import_warc_command(files: tuple[Path, ...], max_size: int, db_path: Path) -> None:
     """Add the portal's articles from WARC files, with their original capture times.
 
     Older captures become older versions; records of other hosts are skipped and
-    counted. A way to backfill articles the live site no longer has.
+    counted. A way to backfill articles the live site no longer has. Records cut
+    short (an interrupted download) are refused: exit status 3.
 
     Example:
 
         g60crawler import-warc wayback-export.warc.gz heritrix-2023.warc.gz
     """
-    archive = open_archive(db_path) if db_path.exists() else _new_archive(db_path)
-    try:
-        counts = import_warc(archive, list(files))
-    except Exception as exc:  # a corrupt WARC: say which file, not a traceback
-        if type(exc).__module__.startswith("warcio") or isinstance(exc, (ValueError, OSError)):
+    with writer_lock(db_path):
+        archive = open_archive(db_path) if db_path.exists() else _new_archive(db_path)
+        try:
+            counts = import_warc(archive, list(files), max_size)
+        except NotAWarc as exc:
             raise click.ClickException(f"cannot read the WARC: {exc}") from exc
-        raise
-    finally:
-        archive.close()
+        except OSError as exc:
+            raise click.ClickException(f"cannot read the WARC: {exc.strerror or exc}") from exc
+        finally:
+            archive.close()
+    problems = counts.problems
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(counts.outcomes.items()) if n) or "no article"
     click.echo(f"{counts.records} records: {outcomes}; {counts.other_hosts} of other hosts skipped, "
-               f"{counts.not_articles} not articles, {counts.unresolved_revisits} unresolved revisits")
+               f"{counts.not_articles} not articles, {problems.unresolved_revisits} unresolved revisits")
+    skipped = [f"{n} {what}" for n, what in ((problems.too_large, f"over --max-size {max_size} bytes"),
+                                              (problems.malformed, "without a readable date, URL or status"))
+               if n]
+    if skipped:
+        click.echo(f"warning: records skipped: {', '.join(skipped)} (first: {problems.examples[0]})", err=True)
+    if problems.truncated:
+        click.echo(f"Error: {problems.truncated} record(s) cut short refused, not imported (the WARC is "
+                   f"truncated: {problems.examples[-1]}); the complete records were imported", err=True)
+        raise SystemExit(EXIT_INCOMPLETE)
 
 
 def _new_archive(path: Path):

@@ -11,7 +11,6 @@ from pathlib import Path
 import click
 
 from ..archive.export import write_csv, write_jsonl
-from ..archive.reparse import reparse as reparse_archive
 from ..archive.search import Filters, SearchError, search as search_archive
 from ..archive.stats import BY, counts
 from ..cities import CITIES
@@ -239,11 +238,18 @@ def reparse(db_path: Path) -> None:
 
         g60crawler reparse --db archive/g60.sqlite
     """
-    archive = open_archive(db_path)
-    try:
-        result = reparse_archive(archive)
-    finally:
-        archive.close()
+    from ..ingest.reparse import reparse as reparse_archive
+    from .preservation import writer_lock
+
+    if not db_path.is_file():
+        open_archive(db_path)  # its one-line error, before a lock file is made beside nothing
+    with writer_lock(db_path):
+        archive = open_archive(db_path)
+        try:
+            result = reparse_archive(archive)
+        finally:
+            archive.close()
     click.echo(f"{result.articles} article(s) re-extracted: {result.changed} changed (new version), "
-               f"{result.unchanged} unchanged, {result.no_longer_extractable} no longer extractable (kept); "
+               f"{result.unchanged} unchanged, {result.no_longer_extractable} no longer extractable (kept), "
+               f"{result.incomplete} incomplete (kept); "
                f"{result.failures_recovered} failed page(s) recovered")

@@ -1,0 +1,202 @@
+"""Reading WARC files record by record, in bounded memory, refusing what is cut short.
+
+Pass 1 (:func:`index_records`) reads every record once, keeping only its
+location, date, URL, type, status, headers and payload digest, never a body;
+it checks that each record's payload is as long as its declared
+``Content-Length`` and that its gzip member is complete. Pass 2
+(:class:`PayloadReader`) reads one payload at a time by offset, at most the
+size limit.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from pathlib import Path
+from typing import BinaryIO, Iterator
+
+from warcio.archiveiterator import ArchiveIterator
+from warcio.limitreader import LimitReader
+
+from ..schedule import moment
+
+_CHUNK = 64 * 1024
+
+
+@dataclass
+class Problems:
+    """Records that were refused or skipped while reading, by reason."""
+
+    truncated: int = 0  # payload shorter than its Content-Length, or its gzip member cut
+    too_large: int = 0  # payload over the size limit
+    malformed: int = 0  # no WARC-Date / WARC-Target-URI, an unparsable date or status line
+    unresolved_revisits: int = 0  # a revisit whose original payload is not in the files read
+    examples: list[str] = field(default_factory=list)  # a few "file@offset: why", for the message
+
+    def note(self, kind: str, where: str) -> None:
+        """Count one record as refused for ``kind``, remembering the first few places.
+
+        :param kind: one of the counters' names.
+        :param where: ``file@offset: why``.
+        """
+        setattr(self, kind, getattr(self, kind) + 1)
+        if len(self.examples) < 5:
+            self.examples.append(where)
+
+
+@dataclass
+class RecordRef:
+    """Where a response (or a resolved revisit) record is, and what its headers say; no body."""
+
+    path: Path
+    offset: int  # of the record holding the payload (the original response, for a revisit)
+    url: str
+    date: datetime
+    status: int
+    headers: dict[str, str]
+    rec_type: str = "response"
+
+
+class NotAWarc(ValueError):
+    """The file is not a WARC file."""
+
+
+def index_records(paths: list[Path], max_size: int, problems: Problems) -> Iterator[RecordRef]:
+    """Pass 1: every complete response and resolvable revisit record, without its payload.
+
+    :param paths: WARC files (gzipped per record, or not compressed).
+    :param max_size: payloads longer than this are skipped and counted (0: no limit).
+    :param problems: counts refused and skipped records.
+    """
+    originals: dict[str, tuple[Path, int]] = {}  # payload digest -> its first complete response
+    revisits: list[tuple[RecordRef, str]] = []
+    for path in paths:
+        with path.open("rb") as stream:
+            for ref, digest in _index_file(path, stream, max_size, problems):
+                if ref.rec_type == "revisit":
+                    revisits.append((ref, digest))
+                    continue
+                if digest:
+                    originals.setdefault(digest, (ref.path, ref.offset))
+                yield ref
+    for ref, digest in revisits:
+        where = originals.get(digest) if digest else None
+        if where is None:
+            problems.unresolved_revisits += 1
+            continue
+        ref.path, ref.offset = where
+        yield ref
+
+
+def _index_file(path: Path, stream: BinaryIO, max_size: int, problems: Problems):
+    records = ArchiveIterator(stream)
+    seen = 0
+    while True:
+        try:
+            record = next(records)
+        except StopIteration:
+            break
+        except Exception as exc:  # warcio on a header cut in half or a garbled length
+            if not seen:
+                raise NotAWarc(f"{path} is not a readable WARC file ({exc})") from None
+            problems.note("truncated", f"{path.name}@{records.offset}: unreadable record ({exc})")
+            break
+        if not record.format.startswith("warc"):  # warcio reads almost any text as ARC
+            raise NotAWarc(f"{path} is not a WARC file (its records read as {record.format!r})")
+        seen += 1
+        offset = records.offset
+        size, complete = _drain(record)
+        records.read_to_end()
+        decompressor = records.reader.decompressor if records.reader else None
+        if decompressor is not None and not decompressor.eof:
+            complete = False  # the gzip member ends before its trailer: the file was cut
+        where = f"{path.name}@{offset}"
+        if not complete:
+            problems.note("truncated", f"{where}: record cut short")
+            continue
+        if record.rec_type not in ("response", "revisit"):
+            continue
+        if max_size and size > max_size and record.rec_type == "response":
+            problems.note("too_large", f"{where}: payload of {size} bytes over {max_size}")
+            continue
+        ref = _ref(path, offset, record, problems, where)
+        if ref is not None:
+            yield ref, record.rec_headers.get_header("WARC-Payload-Digest")
+    if not seen:
+        raise NotAWarc(f"{path} holds no WARC record")
+
+
+def _drain(record) -> tuple[int, bool]:
+    """Read a record's remaining block in chunks: its size, and whether it was all there."""
+    stream = record.raw_stream
+    if not isinstance(stream, LimitReader):
+        return 0, False  # no usable Content-Length
+    size = 0
+    while chunk := stream.read(_CHUNK):
+        size += len(chunk)
+    return size, stream.limit == 0
+
+
+def _ref(path: Path, offset: int, record, problems: Problems, where: str) -> RecordRef | None:
+    """The record's reference, or None (counted) when its date, URL or status cannot be read."""
+    url = record.rec_headers.get_header("WARC-Target-URI")
+    date_text = record.rec_headers.get_header("WARC-Date")
+    if not url or not date_text:
+        problems.note("malformed", f"{where}: no {'WARC-Target-URI' if not url else 'WARC-Date'}")
+        return None
+    try:
+        date = moment(date_text.strip().replace("Z", "+00:00"))
+    except (ValueError, OverflowError):
+        problems.note("malformed", f"{where}: unparsable WARC-Date {date_text[:40]!r}")
+        return None
+    http = record.http_headers
+    try:
+        status = int(http.get_statuscode()) if http else 200
+    except (TypeError, ValueError):
+        problems.note("malformed", f"{where}: unparsable HTTP status line")
+        return None
+    if not 100 <= status <= 599:
+        problems.note("malformed", f"{where}: HTTP status {status}")
+        return None
+    headers = dict(http.headers) if http else {}
+    return RecordRef(path, offset, url.strip(), date, status, headers, record.rec_type)
+
+
+class TooLarge(Exception):
+    """A payload (after content decoding) is over the size limit."""
+
+
+class PayloadReader:
+    """Pass 2: read payloads by offset, one at a time, at most ``max_size`` bytes each.
+
+    :param max_size: the size limit (0: none).
+    """
+
+    def __init__(self, max_size: int) -> None:
+        self.max_size = max_size
+        self._files: dict[Path, BinaryIO] = {}
+
+    def read(self, ref: RecordRef) -> bytes:
+        """The decoded payload of the record at ``ref``; raises :class:`TooLarge` past the limit."""
+        stream = self._files.get(ref.path)
+        if stream is None:
+            stream = self._files[ref.path] = ref.path.open("rb")
+        stream.seek(ref.offset)
+        record = next(iter(ArchiveIterator(stream)))
+        limit = self.max_size or None
+        body = record.content_stream().read(limit + 1 if limit else None)
+        if limit and len(body) > limit:
+            raise TooLarge(f"{ref.url}: payload over {limit} bytes")
+        return body
+
+    def close(self) -> None:
+        """Close the files read."""
+        for stream in self._files.values():
+            stream.close()
+        self._files.clear()
+
+    def __enter__(self) -> PayloadReader:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
