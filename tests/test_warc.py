@@ -10,7 +10,9 @@ from warcio.archiveiterator import ArchiveIterator
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
+from g60crawler.assemble import build_article
 from g60crawler.cli import main
+from g60crawler.pages.article import extract_raw
 from g60crawler.mirror import read_response
 
 from .conftest import HOST, SITE, SITE_V2
@@ -116,3 +118,200 @@ def test_import_refuses_a_file_that_is_not_a_warc(tmp_path):
     bad.write_bytes(b"not a warc at all\n" * 10)
     result = CliRunner().invoke(main, ["import-warc", str(bad), "--db", str(tmp_path / "a.sqlite")])
     assert result.exit_code == 1 and result.output.startswith("Error: cannot read the WARC")
+
+
+# ------------------------------------------------------------------ truncated WARCs (issue 10, defect 6)
+
+def copy_archive(archive, folder, attachments: bool = False):
+    """A copy of an archive file, with its attachments folder or without."""
+    import shutil
+    import sqlite3
+
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / "g60.sqlite"
+    with sqlite3.connect(archive) as src, sqlite3.connect(target) as dst:
+        src.backup(dst)
+    if attachments:
+        shutil.copytree(archive.parent / "attachments", folder / "attachments")
+    return target
+
+
+def record_spans(data: bytes) -> list[tuple[str, str, int, int, int]]:
+    """(type, URL, HTTP status, offset, length) of every record of a WARC held in memory."""
+    spans = []
+    records = ArchiveIterator(io.BytesIO(data))
+    for record in records:
+        url = record.rec_headers.get_header("WARC-Target-URI")
+        status = int(record.http_headers.get_statuscode()) if record.http_headers and record.rec_type != "request" else 0
+        record.content_stream().read()
+        spans.append((record.rec_type, url, status, records.get_record_offset(), records.get_record_length()))
+    return spans
+
+
+@pytest.fixture(scope="module")
+def exported(with_history, tmp_path_factory):
+    out = tmp_path_factory.mktemp("exported") / "g60.warc.gz"
+    result = CliRunner().invoke(main, ["export-warc", "-o", str(out), "--db", str(with_history)])
+    assert result.exit_code == 0, result.output
+    return out.read_bytes()
+
+
+def last_article_response(data: bytes) -> tuple[int, int]:
+    from g60crawler import portal
+    from urllib.parse import urlsplit
+
+    spans = [s for s in record_spans(data) if s[0] == "response" and s[2] == 200
+             and portal.ARTICLE_PATH.match(urlsplit(s[1]).path)]
+    return spans[-1][3], spans[-1][4]
+
+
+@pytest.mark.parametrize("compressed,where", [
+    (True, 0.5),     # inside the deflate data of the last article's gzip member
+    (True, 0.97),
+    (True, -4),      # inside the gzip trailer: the payload is whole, the member is not
+    (False, 0.6),    # inside the payload of an uncompressed WARC
+    (False, -7),
+])
+def test_a_warc_cut_short_is_refused_and_the_archive_keeps_the_complete_article(
+        with_history, exported, tmp_path, compressed, where):
+    import gzip
+
+    data = exported if compressed else gzip.decompress(exported)
+    offset, length = last_article_response(data)
+    cut = offset + (int(length * where) if where > 0 else length + where)
+    suffix = ".warc.gz" if compressed else ".warc"
+    warc, whole = tmp_path / f"cut{suffix}", tmp_path / f"whole{suffix}"
+    warc.write_bytes(data[:cut])
+    whole.write_bytes(data[:offset])  # the same WARC without the record that was cut
+    db, expected = copy_archive(with_history, tmp_path / "copy"), copy_archive(with_history, tmp_path / "expected")
+    assert CliRunner().invoke(main, ["import-warc", str(whole), "--db", str(expected)]).exit_code == 0
+    result = CliRunner().invoke(main, ["import-warc", str(warc), "--db", str(db)])
+    if where > 0:  # cut inside the payload: nothing of the cut record is stored
+        assert history(db) == history(expected)
+    assert result.exit_code == 3, result.output
+    assert "Error: 1 record(s) cut short refused" in result.stderr
+    assert result.stderr.count("\n") == 1 and "Traceback" not in result.output
+    assert history(db) == history(expected)  # the complete article as it was
+
+
+def raw_record(headers: list[tuple[str, str]], block: bytes) -> bytes:
+    """An uncompressed WARC record written by hand (warcio's writer would add what is missing)."""
+    head = "WARC/1.0\r\n" + "".join(f"{k}: {v}\r\n" for k, v in headers)
+    return head.encode() + f"Content-Length: {len(block)}\r\n\r\n".encode() + block + b"\r\n\r\n"
+
+
+def http_block(status_line: bytes, body: bytes) -> bytes:
+    return status_line + b"\r\nContent-Type: text/html\r\n\r\n" + body
+
+
+def test_records_without_date_or_uri_or_with_garbage_are_skipped_and_counted(tmp_path):
+    saved = read_response(SITE, f"{B}/g60zx/2023/0606/1630012.shtml")
+    good = f"{B}/g60zx/2023/0606/1630012.shtml"
+    other = f"{B}/g60zx/2024/0528/1630031.shtml"
+    block = http_block(b"HTTP/1.1 200 OK", saved.body)
+    base = [("WARC-Type", "response"), ("WARC-Record-ID", "<urn:uuid:1>"),
+            ("Content-Type", "application/http; msgtype=response")]
+    records = [
+        raw_record(base + [("WARC-Target-URI", other)], block),                                      # no date
+        raw_record(base + [("WARC-Date", "2024-06-01T02:00:00Z")], block),                            # no URI
+        raw_record(base + [("WARC-Target-URI", other), ("WARC-Date", "yesterday")], block),          # bad date
+        raw_record(base + [("WARC-Target-URI", other), ("WARC-Date", "2024-06-01T02:00:00Z")],
+                   http_block(b"HTTP/1.1 abc OK", saved.body)),                                       # bad status
+        raw_record(base + [("WARC-Target-URI", good), ("WARC-Date", "2024-06-01T02:00:00Z")], block),
+    ]
+    warc = tmp_path / "odd.warc"
+    warc.write_bytes(b"".join(records))
+    db = tmp_path / "a.sqlite"
+    result = CliRunner().invoke(main, ["import-warc", str(warc), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("5 records: 1 new;")
+    assert result.stderr.startswith("warning: records skipped: 4 without a readable date, URL or status")
+    assert result.stderr.count("\n") == 1
+    assert query(db, "SELECT canonical_url FROM articles") == [(good,)]
+
+
+def test_a_split_article_whose_later_page_is_missing_is_a_failure_not_a_version(tmp_path):
+    first, second = f"{B}/g60zx/2023/0915/1630015.shtml", f"{B}/g60zx/2023/0915/1630015_2.shtml"
+    pages = {url: read_response(SITE, url) for url in (first, second)}
+    only_first = tmp_path / "first.warc.gz"
+    only_first.write_bytes(warc_of([(first, "2024-06-01T02:00:00Z", 200, pages[first].headers, pages[first].body)]))
+    db = tmp_path / "a.sqlite"
+    result = CliRunner().invoke(main, ["import-warc", str(only_first), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.stdout.startswith("1 records: 1 incomplete;")
+    assert query(db, "SELECT COUNT(*) FROM articles") == [(0,)]
+    assert query(db, "SELECT url, reason FROM failures") == [(first, "incomplete article")]
+    both = tmp_path / "both.warc.gz"
+    both.write_bytes(warc_of([(url, "2024-06-01T02:00:00Z", 200, p.headers, p.body) for url, p in pages.items()]))
+    result = CliRunner().invoke(main, ["import-warc", str(both), "--db", str(db)])
+    assert result.stdout.startswith("2 records: 1 new;"), result.output
+    (body,) = query(db, "SELECT v.body FROM article_versions v JOIN articles a ON a.id = v.article_id")[0]
+    page_one = build_article(extract_raw(first, pages[first].body)).body
+    assert body.startswith(page_one) and len(body) > len(page_one)  # page 2's text joined after page 1's
+    assert query(db, "SELECT COUNT(*) FROM captures WHERE url = ?", (second,)) == [(1,)]
+
+
+# ------------------------------------------------------------------ export: line breaks, atomic file, missing files
+
+def test_header_values_with_line_breaks_do_not_break_exported_records(with_history, tmp_path):
+    import json
+    import sqlite3
+
+    db = copy_archive(with_history, tmp_path / "crlf", attachments=True)
+    with sqlite3.connect(db) as conn:
+        for table in ("captures", "article_attachments"):
+            for row_id, headers in conn.execute(f"SELECT id, headers FROM {table}").fetchall():
+                headers = json.loads(headers)
+                headers["X-Note"] = "one\r\n\r\ntwo\rthree\nInjected: yes"
+                conn.execute(f"UPDATE {table} SET headers = ? WHERE id = ?", (json.dumps(headers), row_id))
+    out = tmp_path / "crlf.warc.gz"
+    result = CliRunner().invoke(main, ["export-warc", "-o", str(out), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    responses = 0
+    with out.open("rb") as stream:
+        for record in ArchiveIterator(stream, check_digests="raise"):
+            if record.rec_type in ("response", "revisit"):
+                assert record.http_headers.get_header("X-Note") == "one two three Injected: yes"
+                assert record.http_headers.get_header("Injected") is None
+                responses += 1
+            record.content_stream().read()
+    captures = query(db, "SELECT COUNT(*) + SUM(first_fetched != last_fetched) FROM captures")[0][0]
+    stored = query(db, "SELECT COUNT(*) FROM article_attachments WHERE status = 'stored'")[0][0]
+    assert responses == captures + stored
+
+
+def test_an_export_failing_half_way_leaves_no_file(with_history, tmp_path, monkeypatch):
+    from g60crawler.archive.store import Archive
+
+    calls = {"n": 0}
+    real = Archive.capture_body
+
+    def failing(self, capture_id):
+        calls["n"] += 1
+        if calls["n"] == 5:
+            raise OSError(28, "No space left on device")
+        return real(self, capture_id)
+
+    monkeypatch.setattr(Archive, "capture_body", failing)
+    folder = tmp_path / "out"
+    folder.mkdir()
+    out = folder / "g60.warc.gz"
+    result = CliRunner().invoke(main, ["export-warc", "-o", str(out), "--db", str(with_history)])
+    assert result.exit_code == 1 and result.output == f"Error: cannot write {out}: No space left on device\n"
+    assert list(folder.iterdir()) == []
+
+
+def test_an_archive_copied_without_its_attachments_exports_the_rest_and_names_what_is_missing(with_history, tmp_path):
+    db = copy_archive(with_history, tmp_path / "bare")
+    out = tmp_path / "bare.warc.gz"
+    result = CliRunner().invoke(main, ["export-warc", "-o", str(out), "--db", str(db)])
+    stored = query(db, "SELECT COUNT(*) FROM article_attachments WHERE status = 'stored'")[0][0]
+    assert stored > 0
+    assert result.exit_code == 3, result.output
+    lines = result.stderr.splitlines()
+    assert len(lines) == stored + 1 and all(line.startswith("cannot read attachment file ") for line in lines[:-1])
+    assert lines[-1] == f"Error: {stored} attachment file(s) could not be read and are not in {out}; everything else is"
+    with out.open("rb") as stream:
+        kinds = [r.rec_type for r in ArchiveIterator(stream, check_digests="raise")]
+    captures = query(db, "SELECT COUNT(*) + SUM(first_fetched != last_fetched) FROM captures")[0][0]
+    assert kinds.count("response") + kinds.count("revisit") == captures

@@ -89,7 +89,8 @@ def index_records(paths: list[Path], max_size: int, problems: Problems) -> Itera
 
 
 def _index_file(path: Path, stream: BinaryIO, max_size: int, problems: Problems):
-    records = ArchiveIterator(stream)
+    # no_record_parse: the HTTP headers are parsed here, where a record without a URI cannot break warcio
+    records = ArchiveIterator(stream, no_record_parse=True)
     seen = 0
     while True:
         try:
@@ -105,25 +106,43 @@ def _index_file(path: Path, stream: BinaryIO, max_size: int, problems: Problems)
             raise NotAWarc(f"{path} is not a WARC file (its records read as {record.format!r})")
         seen += 1
         offset = records.offset
+        where = f"{path.name}@{offset}"
+        wanted = record.rec_type in ("response", "revisit")
+        http, why = _http_headers(records, record) if wanted else (None, None)
         size, complete = _drain(record)
         records.read_to_end()
         decompressor = records.reader.decompressor if records.reader else None
         if decompressor is not None and not decompressor.eof:
             complete = False  # the gzip member ends before its trailer: the file was cut
-        where = f"{path.name}@{offset}"
         if not complete:
             problems.note("truncated", f"{where}: record cut short")
             continue
-        if record.rec_type not in ("response", "revisit"):
+        if not wanted:
+            continue
+        if why:
+            problems.note("malformed", f"{where}: {why}")
             continue
         if max_size and size > max_size and record.rec_type == "response":
             problems.note("too_large", f"{where}: payload of {size} bytes over {max_size}")
             continue
-        ref = _ref(path, offset, record, problems, where)
+        ref = _ref(path, offset, record, http, problems, where)
         if ref is not None:
             yield ref, record.rec_headers.get_header("WARC-Payload-Digest")
     if not seen:
         raise NotAWarc(f"{path} holds no WARC record")
+
+
+def _http_headers(records: ArchiveIterator, record):
+    """The HTTP status and headers at the start of a response or revisit block, or why they cannot be read."""
+    url = record.rec_headers.get_header("WARC-Target-URI") or ""
+    if not url.strip().lower().startswith(("http:", "https:")) or not isinstance(record.raw_stream, LimitReader):
+        return None, None
+    try:
+        return records.loader.http_parser.parse(record.raw_stream), None
+    except EOFError:
+        return None, None  # a revisit without HTTP headers
+    except Exception as exc:  # warcio's parser on garbage
+        return None, f"unreadable HTTP headers ({exc})"
 
 
 def _drain(record) -> tuple[int, bool]:
@@ -137,7 +156,7 @@ def _drain(record) -> tuple[int, bool]:
     return size, stream.limit == 0
 
 
-def _ref(path: Path, offset: int, record, problems: Problems, where: str) -> RecordRef | None:
+def _ref(path: Path, offset: int, record, http, problems: Problems, where: str) -> RecordRef | None:
     """The record's reference, or None (counted) when its date, URL or status cannot be read."""
     url = record.rec_headers.get_header("WARC-Target-URI")
     date_text = record.rec_headers.get_header("WARC-Date")
@@ -149,7 +168,6 @@ def _ref(path: Path, offset: int, record, problems: Problems, where: str) -> Rec
     except (ValueError, OverflowError):
         problems.note("malformed", f"{where}: unparsable WARC-Date {date_text[:40]!r}")
         return None
-    http = record.http_headers
     try:
         status = int(http.get_statuscode()) if http else 200
     except (TypeError, ValueError):
