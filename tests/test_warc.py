@@ -315,3 +315,19 @@ def test_an_archive_copied_without_its_attachments_exports_the_rest_and_names_wh
         kinds = [r.rec_type for r in ArchiveIterator(stream, check_digests="raise")]
     captures = query(db, "SELECT COUNT(*) + SUM(first_fetched != last_fetched) FROM captures")[0][0]
     assert kinds.count("response") + kinds.count("revisit") == captures
+
+
+def test_max_size_skips_and_counts_larger_records(tmp_path):
+    saved = read_response(SITE, f"{B}/g60zx/2023/0606/1630012.shtml")
+    small = b"<html><head><title>x</title></head><body><p>short</p></body></html>"
+    warc = tmp_path / "sizes.warc.gz"
+    warc.write_bytes(warc_of([(f"{B}/g60zx/2023/0606/1630012.shtml", "2024-06-01T02:00:00Z", 200, saved.headers,
+                               saved.body),
+                              (f"{B}/g60zx/2023/0606/1630013.shtml", "2024-06-01T02:00:00Z", 200, {}, small)]))
+    limit = len(saved.body) - 1
+    result = CliRunner().invoke(main, ["import-warc", str(warc), "--max-size", str(limit), "--db",
+                                       str(tmp_path / "a.sqlite")])
+    assert result.exit_code == 0, result.output
+    assert result.stderr == (f"warning: records skipped: 1 over --max-size {limit} bytes "
+                             f"(first: sizes.warc.gz@0: payload of {len(saved.body)} bytes over {limit})\n")
+    assert query(tmp_path / "a.sqlite", "SELECT MAX(size) FROM blobs") == [(len(small),)]
