@@ -331,3 +331,22 @@ def test_max_size_skips_and_counts_larger_records(tmp_path):
     assert result.stderr == (f"warning: records skipped: 1 over --max-size {limit} bytes "
                              f"(first: sizes.warc.gz@0: payload of {len(saved.body)} bytes over {limit})\n")
     assert query(tmp_path / "a.sqlite", "SELECT MAX(size) FROM blobs") == [(len(small),)]
+
+
+def test_a_bomb_in_the_http_content_encoding_is_skipped_too(tmp_path):
+    import gzip
+
+    from g60crawler.settings import DOWNLOAD_MAXSIZE
+
+    bomb = gzip.compress(bytes(3 * DOWNLOAD_MAXSIZE))  # small in the WARC, over the limit once decoded
+    saved = read_response(SITE, f"{B}/g60zx/2023/0606/1630012.shtml")
+    warc = tmp_path / "encoded.warc.gz"
+    warc.write_bytes(warc_of([(f"{B}/g60zx/2024/0101/1699999.shtml", "2024-06-01T02:00:00Z", 200,
+                               {"Content-Encoding": "gzip", "Content-Type": "text/html"}, bomb),
+                              (f"{B}/g60zx/2023/0606/1630012.shtml", "2024-06-01T02:00:00Z", 200, saved.headers,
+                               saved.body)]))
+    db = tmp_path / "a.sqlite"
+    result = CliRunner().invoke(main, ["import-warc", str(warc), "--db", str(db)])
+    assert result.exit_code == 0, result.output
+    assert result.stderr.startswith(f"warning: records skipped: 1 over --max-size {DOWNLOAD_MAXSIZE} bytes")
+    assert query(db, "SELECT MAX(size) FROM blobs") == [(len(saved.body),)]

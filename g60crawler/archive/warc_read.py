@@ -31,17 +31,16 @@ class Problems:
     too_large: int = 0  # payload over the size limit
     malformed: int = 0  # no WARC-Date / WARC-Target-URI, an unparsable date or status line
     unresolved_revisits: int = 0  # a revisit whose original payload is not in the files read
-    examples: list[str] = field(default_factory=list)  # a few "file@offset: why", for the message
+    first: dict[str, str] = field(default_factory=dict)  # kind -> the first "file@offset: why", for messages
 
     def note(self, kind: str, where: str) -> None:
-        """Count one record as refused for ``kind``, remembering the first few places.
+        """Count one record as refused or skipped for ``kind``, remembering the first place.
 
         :param kind: one of the counters' names.
         :param where: ``file@offset: why``.
         """
         setattr(self, kind, getattr(self, kind) + 1)
-        if len(self.examples) < 5:
-            self.examples.append(where)
+        self.first.setdefault(kind, where)
 
 
 @dataclass

@@ -105,14 +105,15 @@ def import_warc_command(files: tuple[Path, ...], max_size: int, db_path: Path) -
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(counts.outcomes.items()) if n) or "no article"
     click.echo(f"{counts.records} records: {outcomes}; {counts.other_hosts} of other hosts skipped, "
                f"{counts.not_articles} not articles, {problems.unresolved_revisits} unresolved revisits")
-    skipped = [f"{n} {what}" for n, what in ((problems.too_large, f"over --max-size {max_size} bytes"),
-                                              (problems.malformed, "without a readable date, URL or status"))
-               if n]
+    skipped = [(kind, f"{n} {what}") for kind, n, what in (
+        ("too_large", problems.too_large, f"over --max-size {max_size} bytes"),
+        ("malformed", problems.malformed, "without a readable date, URL or status")) if n]
     if skipped:
-        click.echo(f"warning: records skipped: {', '.join(skipped)} (first: {problems.examples[0]})", err=True)
+        click.echo(f"warning: records skipped: {', '.join(text for _, text in skipped)} "
+                   f"(first: {problems.first[skipped[0][0]]})", err=True)
     if problems.truncated:
         click.echo(f"Error: {problems.truncated} record(s) cut short refused, not imported (the WARC is "
-                   f"truncated: {problems.examples[-1]}); the complete records were imported", err=True)
+                   f"truncated: {problems.first['truncated']}); the complete records were imported", err=True)
         raise SystemExit(EXIT_INCOMPLETE)
 
 

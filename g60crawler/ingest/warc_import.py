@@ -96,8 +96,8 @@ def _import_one(archive: Archive, reader: PayloadReader, ref: RecordRef, later_p
     """Extract and store the article whose first page ``ref`` holds (its body read now, then dropped)."""
     try:
         body = reader.read(ref)
-    except TooLarge:
-        counts.problems.too_large += 1
+    except TooLarge as exc:
+        counts.problems.note("too_large", f"{ref.path.name}@{ref.offset}: {exc}")
         return
     captures = [_capture(ref, body)]
     if ref.status in (404, 410):
@@ -119,8 +119,8 @@ def _import_one(archive: Archive, reader: PayloadReader, ref: RecordRef, later_p
         page = min(pages, key=lambda p: abs((p.date - ref.date).total_seconds()))
         try:
             page_body = reader.read(page)
-        except TooLarge:
-            counts.problems.too_large += 1
+        except TooLarge as exc:
+            counts.problems.note("too_large", f"{page.path.name}@{page.offset}: {exc}")
             return None
         later = extract_page(page.url, page_body, page.headers)
         later.captures = [_capture(page, page_body)]
