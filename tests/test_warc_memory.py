@@ -102,6 +102,7 @@ def test_memory_does_not_grow_with_the_number_of_records(tmp_path):
         result = import_rss(path, tmp_path / f"{name}.sqlite")
         assert result["exit"] == 0, result["output"]
         growth[name] = result["growth_kb"]
-    # 4x the records (about 25 MB more WARC, 45 MB more payload): memory grows by a small fraction of it (bodies are not held)
+    # 4x the records (about 25 MB more WARC, 45 MB more payload): memory grows by a small
+    # fraction of it, as bodies are not held
     extra_warc_kb = (large.stat().st_size - small.stat().st_size) >> 10
     assert (growth["large"] - growth["small"]) / extra_warc_kb < 0.25, growth
