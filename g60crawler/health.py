@@ -1,13 +1,18 @@
 """Is a finished crawl healthy? Compare it with recent runs, so a silent layout change turns it red.
 
-Pure functions: the pipeline gathers the numbers, the crawl command turns a
-problem into a non-zero exit status (EXIT_UNHEALTHY) and an ERROR line.
+A run of at least ``min_items`` articles is judged against the medians of
+recent healthy runs (the archive gives only those: a red run never becomes the
+baseline); a smaller run by absolute limits. Pure functions: the pipeline
+gathers the numbers, the crawl command turns a problem into a non-zero exit
+status (EXIT_UNHEALTHY) and an ERROR line.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from statistics import median
+
+from . import settings as defaults
 
 EXIT_OK = 0
 EXIT_USAGE = 2
@@ -31,10 +36,15 @@ class RunMetrics:
 
 @dataclass(frozen=True)
 class Thresholds:
-    min_items: int = 5  # shares of fewer articles are noise: not judged
-    max_failure_rise: float = 0.2  # share points above the recent median
-    max_generic_rise: float = 0.2
-    max_coverage_drop: float = 0.3
+    """The limits of the checks; defaults are the settings' (g60crawler/settings.py)."""
+
+    min_items: int = defaults.G60_HEALTH_MIN_ITEMS  # fewer: judged by absolute limits, not against recent runs
+    max_failure_rise: float = defaults.G60_HEALTH_MAX_FAILURE_RISE  # share points above the recent median
+    max_generic_rise: float = defaults.G60_HEALTH_MAX_GENERIC_RISE
+    max_coverage_drop: float = defaults.G60_HEALTH_MAX_COVERAGE_DROP
+    max_failure_share: float = defaults.G60_HEALTH_MAX_FAILURE_SHARE  # small runs
+    min_failures: int = defaults.G60_HEALTH_MIN_FAILURES
+    max_generic_share: float = defaults.G60_HEALTH_MAX_GENERIC_SHARE
 
 
 COVERAGE_FIELDS = (("with_published", "a publish date"), ("with_editor", "an editor"),
@@ -53,12 +63,13 @@ def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = 
     """The problems of a run, each a sentence saying which check failed and by how much.
 
     :param run: the run just finished.
-    :param previous: recent finished runs, newest first (their medians are the baseline).
+    :param previous: recent healthy runs, newest first (their medians are the baseline).
     :param limits: the thresholds (settings ``G60_HEALTH_*``).
     """
     problems = []
     if run.pages_ok == 0:
         problems.append("the run fetched no page successfully (is the portal down or blocking us?)")
+    problems += _small_run_problems(run, limits)
     judged = [p for p in previous if p.items >= limits.min_items]
     attempts = run.items + run.failures
     if attempts >= limits.min_items:
@@ -85,6 +96,25 @@ def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = 
                         f"share of articles with {label} fell to {_pct(cov)} from {_pct(base)} in recent "
                         f"runs, more than the limit of -{_pct(limits.max_coverage_drop)}: "
                         "a selector may have stopped matching")
+    return problems
+
+
+def _small_run_problems(run: RunMetrics, limits: Thresholds) -> list[str]:
+    """A run too small for shares against recent runs, judged by absolute limits."""
+    problems = []
+    attempts = run.items + run.failures
+    if attempts < limits.min_items and run.failures >= limits.min_failures:
+        share = _share(run.failures, attempts)
+        if share > limits.max_failure_share:
+            problems.append(
+                f"failure share {_pct(share)} ({run.failures} of {attempts} pages) in a small run, above the "
+                f"limit of {_pct(limits.max_failure_share)}")
+    if 0 < run.items < limits.min_items:
+        share = _share(run.generic, run.items)
+        if share > limits.max_generic_share:
+            problems.append(
+                f"generic-fallback share {_pct(share)} ({run.generic} of {run.items} articles) in a small run, "
+                f"above the limit of {_pct(limits.max_generic_share)}: the portal's article template may have changed")
     return problems
 
 

@@ -24,8 +24,8 @@ HISTORY = [GOOD, GOOD, GOOD]
     (RunMetrics(50, 40, 1, 1, 40, 0, 30), HISTORY, ["share of articles with an editor fell to 0% from 90%"]),
     # many pages failing: 20 of 40
     (RunMetrics(50, 20, 20, 0, 20, 18, 15), HISTORY, ["failure share 50% (20 of 40 pages) against 2%"]),
-    # a small run is not judged on shares (4 articles, all generic)
-    (RunMetrics(5, 4, 0, 4, 0, 0, 0), HISTORY, []),
+    # a small run is judged by absolute limits: 4 articles, all generic
+    (RunMetrics(5, 4, 0, 4, 0, 0, 0), HISTORY, ["generic-fallback share 100% (4 of 4 articles)"]),
     # a first run has no history: generic and failure shares are judged against 0, coverage not at all
     (RunMetrics(50, 40, 2, 3, 10, 0, 0), [], []),
     (RunMetrics(50, 40, 0, 30, 40, 40, 40), [], ["generic-fallback share 75% (30 of 40 articles) against 0%"]),
@@ -47,3 +47,65 @@ def test_history_of_small_runs_is_not_a_baseline():
 def test_thresholds_are_settings():
     run = RunMetrics(50, 40, 0, 12, 40, 40, 40)
     assert check_run(run, [], Thresholds(max_generic_rise=0.5)) == []
+
+
+# ------------------------------------------------------------ a baseline of healthy runs only
+
+BROKEN = RunMetrics(pages_ok=50, items=40, failures=1, generic=30, with_published=40, with_editor=36, with_summary=30)
+
+
+def _finish(archive, metrics: RunMetrics, limits=Thresholds()) -> list[str]:
+    """One run as the pipeline records it: judged against the archive's baseline, then finished."""
+    run_id = archive.start_run("g60", {})
+    problems = check_run(metrics, archive.recent_metrics(5, before_run=run_id), limits)
+    archive.finish_run(run_id, "finished", {f: getattr(metrics, f) for f in RunMetrics.__dataclass_fields__},
+                       {}, 3 if problems else 0, problems)
+    return problems
+
+
+@pytest.mark.reliability("a broken article template for four runs in a row", "every run red: unhealthy runs never "
+                         "enter the baseline", group="run health")
+def test_consecutive_broken_runs_stay_red(tmp_path):
+    from g60crawler.archive import Archive
+
+    archive = Archive.open(tmp_path / "a.sqlite")
+    try:
+        assert _finish(archive, GOOD) == []
+        reds = [bool(_finish(archive, BROKEN)) for _ in range(4)]
+        assert reds == [True, True, True, True]
+        assert _finish(archive, GOOD) == []  # the fixed template: green again, judged against GOOD
+    finally:
+        archive.close()
+
+
+@pytest.mark.reliability("small runs (under G60_HEALTH_MIN_ITEMS articles) with a broken template or failing pages",
+                         "red by absolute limits: generic share, failure share of at least "
+                         "G60_HEALTH_MIN_FAILURES pages", group="run health")
+@pytest.mark.parametrize("run, expected", [
+    # 3 new articles, all through the generic extractor
+    (RunMetrics(pages_ok=8, items=3, generic=3, with_published=3), ["generic-fallback share 100% (3 of 3 articles)"]),
+    # 1 new article, generic
+    (RunMetrics(pages_ok=8, items=1, generic=1, with_published=1), ["generic-fallback share 100% (1 of 1 articles)"]),
+    # every article page failed
+    (RunMetrics(pages_ok=6, items=0, failures=4), ["failure share 100% (4 of 4 pages)"]),
+    # 3 of 4 failed
+    (RunMetrics(pages_ok=6, items=1, failures=3, with_published=1), ["failure share 75% (3 of 4 pages)"]),
+    # both
+    (RunMetrics(pages_ok=6, items=2, failures=2, generic=2), ["failure share 50% (2 of 4 pages)",
+                                                              "generic-fallback share 100% (2 of 2 articles)"]),
+])
+def test_small_broken_runs_are_red(run, expected):
+    problems = check_run(run, [GOOD] * 3, Thresholds(max_failure_share=0.4))
+    assert len(problems) == len(expected), problems
+    for problem, start in zip(problems, expected):
+        assert problem.startswith(start), problem
+
+
+@pytest.mark.parametrize("run", [
+    RunMetrics(pages_ok=8, items=3, generic=0, with_published=3, with_editor=3, with_summary=2),
+    RunMetrics(pages_ok=8, items=3, failures=1, generic=1, with_published=3),  # one of each: below the limits
+    RunMetrics(pages_ok=7),  # nothing new: nothing to judge
+    RunMetrics(pages_ok=7, failures=1),  # one failure alone is under G60_HEALTH_MIN_FAILURES
+])
+def test_healthy_small_runs_are_green(run):
+    assert check_run(run, [GOOD] * 3, Thresholds()) == []

@@ -36,10 +36,13 @@ class RunLog:
         self.conn.commit()
 
     def recent_metrics(self, limit: int, before_run: int | None = None) -> list[RunMetrics]:
-        """Metrics of the latest finished runs, newest first (the health baseline)."""
+        """Metrics of the latest healthy finished runs, newest first (the health baseline).
+
+        A red run is left out, so a broken template never becomes what is normal.
+        """
         rows = self.conn.execute(
             "SELECT pages_ok, items, failures, generic, with_published, with_editor, with_summary "
-            "FROM crawl_runs WHERE finished_at IS NOT NULL AND id < ? ORDER BY id DESC LIMIT ?",
+            "FROM crawl_runs WHERE finished_at IS NOT NULL AND exit_code = 0 AND id < ? ORDER BY id DESC LIMIT ?",
             (before_run if before_run is not None else 2**62, limit),
         ).fetchall()
         return [RunMetrics(*row) for row in rows]
