@@ -13,6 +13,7 @@ from scrapy.downloadermiddlewares.retry import RetryMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
+from . import settings as defaults
 from .httpheaders import headers_dict
 
 logger = logging.getLogger(__name__)
@@ -49,8 +50,8 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
     def __init__(self, settings):
         super().__init__(settings)
-        self.base = settings.getfloat("G60_RETRY_BACKOFF", 1.0)
-        self.cap = settings.getfloat("G60_RETRY_MAX_WAIT", 60.0)
+        self.base = settings.getfloat("G60_RETRY_BACKOFF", defaults.G60_RETRY_BACKOFF)
+        self.cap = settings.getfloat("G60_RETRY_MAX_WAIT", defaults.G60_RETRY_MAX_WAIT)
 
     async def process_response(self, request, response):
         if request.meta.get("dont_retry", False) or response.status not in self.retry_http_codes:

@@ -1,12 +1,16 @@
 """A crawl's configuration from Scrapy settings and ``-a`` arguments, checked before it starts.
 
-A bad value stops the crawl with one line on stderr and a distinct exit status
-(health.EXIT_USAGE, health.EXIT_LOCKED), never a traceback.
+``SETTINGS`` is the one table of the project's ``G60_*`` settings: each with
+the parser that checks it and its bounds; the default of each is the value in
+g60crawler/settings.py and nowhere else. A bad value stops the crawl with one
+line on stderr and a distinct exit status (health.EXIT_USAGE,
+health.EXIT_LOCKED), never a traceback.
 """
 
 from __future__ import annotations
 
 import logging
+import math
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -15,6 +19,7 @@ from pathlib import Path
 from typing import NoReturn
 
 from . import portal
+from . import settings as defaults
 from .archive import Archive, ArchiveError
 from .health import EXIT_LOCKED, EXIT_USAGE, Thresholds
 from .lock import ArchiveLock, Locked
@@ -22,6 +27,10 @@ from .schedule import moment, parse_days
 
 _TRUE = {"1", "true", "yes", "on"}
 _FALSE = {"0", "false", "no", "off", ""}
+#: A run's clock must fall in these years: the portal's lifetime, with room to spare.
+CLOCK_YEARS = (2000, 2199)
+#: Revisit and re-read points: at most ten years after publication.
+MAX_DAYS = 3650
 
 
 class ConfigError(ValueError):
@@ -55,6 +64,8 @@ def parse_sections(value: str | None) -> tuple[portal.Section, ...]:
 
 def parse_flag(name: str, value) -> bool:
     """``-a full=1`` and friends: 1/true/yes/on or 0/false/no/off."""
+    if isinstance(value, bool):
+        return value
     text = str(value).strip().lower() if value is not None else ""
     if text in _TRUE:
         return True
@@ -63,15 +74,146 @@ def parse_flag(name: str, value) -> bool:
     raise ConfigError(f"{name} must be 1 or 0, got {value!r}")
 
 
-def make_clock(value: str | None) -> Callable[[], datetime]:
+def make_clock(value) -> Callable[[], datetime]:
     """The clock of a run: the system's, or frozen at ``G60_NOW`` (tests, replays of old mirrors)."""
-    if not value:
+    if value is None or str(value).strip() == "":
         return lambda: datetime.now(timezone.utc)
     try:
-        frozen = moment(value)
+        frozen = moment(str(value).strip())
     except (ValueError, OverflowError) as exc:
         raise ConfigError(f"G60_NOW must be an ISO 8601 time, got {value!r}") from exc
+    low, high = CLOCK_YEARS
+    if not low <= frozen.year <= high:
+        raise ConfigError(f"G60_NOW must be a time in the years {low} to {high}, got {value!r}")
     return lambda: frozen
+
+
+# ------------------------------------------------------------ parsers of the table
+
+def integer(low: int, high: int) -> Callable[[str, object], int]:
+    """A parser of whole numbers in ``[low, high]``."""
+    def parse(name: str, value) -> int:
+        text = str(value).strip()
+        try:
+            number = int(text) if not isinstance(value, bool) else None
+        except ValueError:
+            number = None
+        if number is None or not low <= number <= high:
+            raise ConfigError(f"{name} must be a number >= {low}, got {value!r} (a whole number, at most {high})")
+        return number
+    return parse
+
+
+def real(low: float, high: float) -> Callable[[str, object], float]:
+    """A parser of (finite) numbers in ``[low, high]``."""
+    def parse(name: str, value) -> float:
+        try:
+            number = float(str(value).strip()) if not isinstance(value, bool) else math.nan
+        except ValueError:
+            number = math.nan
+        if not low <= number <= high:  # also false for NaN
+            raise ConfigError(f"{name} must be a number >= {low:g}, got {value!r} (at most {high:g})")
+        return number
+    return parse
+
+
+def flag(name: str, value) -> bool:
+    return parse_flag(name, value)
+
+
+def days(name: str, value) -> tuple[int, ...]:
+    try:
+        points = parse_days(value)
+    except (TypeError, ValueError) as exc:
+        raise ConfigError(f"{name} must be days like 1,7,30, got {value!r}") from exc
+    if any(d > MAX_DAYS for d in points):
+        raise ConfigError(f"{name} must be days from 0 to {MAX_DAYS} (ten years), got {value!r}")
+    return points
+
+
+def archive_file(name: str, value) -> str:
+    text = "" if value is None else str(value)
+    if not text.strip():
+        raise ConfigError(f"{name} must name the archive file, got {value!r}")
+    if Path(text).is_dir():
+        raise ConfigError(f"{name}: {text} is a directory, not an archive file")
+    return text
+
+
+def folder(must_exist: bool) -> Callable[[str, object], str | None]:
+    """A parser of an optional folder (unset: None)."""
+    def parse(name: str, value) -> str | None:
+        if value is None or str(value).strip() == "":
+            return None
+        path = Path(str(value))
+        if (must_exist and not path.is_dir()) or (path.exists() and not path.is_dir()):
+            raise ConfigError(f"{name} {str(value)!r} is not a folder")
+        return str(value)
+    return parse
+
+
+def portal_file(name: str, value) -> str | None:
+    """An optional portal file (unset: the built-in portal); its contents are checked by load_portal."""
+    if value is None or str(value).strip() == "":
+        return None
+    if not Path(str(value)).is_file():
+        raise ConfigError(f"{name} {str(value)!r} is not a file")
+    return str(value)
+
+
+def clock(name: str, value) -> Callable[[], datetime]:
+    return make_clock(value)
+
+
+#: Every G60_* setting and how it is checked (defaults: g60crawler/settings.py, only there).
+SETTINGS: dict[str, Callable[[str, object], object]] = {
+    "G60_ARCHIVE": archive_file,
+    "G60_PORTAL": portal_file,
+    "G60_REPLAY_DIR": folder(must_exist=True),
+    "G60_RECORD_DIR": folder(must_exist=False),
+    "G60_ARCHIVE_BATCH": integer(1, 100_000),
+    "G60_NOW": clock,
+    "G60_REVISIT_DAYS": days,
+    "G60_PAGE_REVISIT_DAYS": real(0, MAX_DAYS),
+    "G60_RETRY_BACKOFF": real(0, 3600),
+    "G60_RETRY_MAX_WAIT": real(0, 86_400),
+    "G60_MAX_LIST_PAGES": integer(1, 100_000),
+    "G60_MAX_LIST_ENTRIES": integer(1, 1_000_000),
+    "G60_ATTACHMENTS": flag,
+    "G60_PAGE_REQUISITES": flag,
+    "G60_ATTACHMENT_MAXSIZE": integer(1, 2**40),
+    "G60_HEALTH_RUNS": integer(1, 1000),
+    "G60_HEALTH_MIN_ITEMS": integer(1, 1_000_000),
+    "G60_HEALTH_MAX_FAILURE_RISE": real(0, 1),
+    "G60_HEALTH_MAX_GENERIC_RISE": real(0, 1),
+    "G60_HEALTH_MAX_COVERAGE_DROP": real(0, 1),
+    "G60_HEALTH_MAX_FAILURE_SHARE": real(0, 1),
+    "G60_HEALTH_MIN_FAILURES": integer(1, 1_000_000),
+    "G60_HEALTH_MAX_GENERIC_SHARE": real(0, 1),
+}
+
+
+def default(name: str):
+    """The default of a G60_* setting: its value in g60crawler/settings.py."""
+    return getattr(defaults, name)
+
+
+def check(settings) -> dict[str, object]:
+    """Every G60_* setting parsed and checked; raises ConfigError for the first bad one.
+
+    :param settings: Scrapy settings (or a dict); a setting missing there takes its default.
+    """
+    names = [k for k in (settings.keys() if hasattr(settings, "keys") else settings) if str(k).startswith("G60_")]
+    unknown = sorted(n for n in names if n not in SETTINGS and not hasattr(defaults, n))
+    if unknown:
+        raise ConfigError(f"unknown setting {unknown[0]} (known: see the README's settings table)")
+    values = {}
+    for name, parse in SETTINGS.items():
+        value = settings.get(name) if name in settings else default(name)
+        values[name] = parse(name, value)
+    if values["G60_RECORD_DIR"] and values["G60_REPLAY_DIR"]:
+        raise ConfigError("G60_RECORD_DIR and G60_REPLAY_DIR together would record the replay: choose one")
+    return values
 
 
 @dataclass(frozen=True)
@@ -84,6 +226,7 @@ class RunConfig:
     page_max_age: float
     thresholds: Thresholds
     health_runs: int
+    values: dict  # every G60_* setting, checked (for components that read one)
 
 
 def load_portal(settings) -> portal.Portal:
@@ -97,42 +240,25 @@ def load_portal(settings) -> portal.Portal:
 def load(settings) -> RunConfig:
     """The run's configuration from Scrapy settings; raises ConfigError."""
     load_portal(settings)
-    replay = settings.get("G60_REPLAY_DIR")
-    if replay and not Path(replay).is_dir():
-        raise ConfigError(f"G60_REPLAY_DIR {replay!r} is not a folder")
-    record = settings.get("G60_RECORD_DIR")
-    if record and replay:
-        raise ConfigError("G60_RECORD_DIR and G60_REPLAY_DIR together would record the replay: choose one")
-    if record and Path(record).exists() and not Path(record).is_dir():
-        raise ConfigError(f"G60_RECORD_DIR {record!r} is not a folder")
-
-    def number(name: str, kind=float, minimum=0):
-        try:
-            value = kind(settings.get(name))
-        except (TypeError, ValueError):
-            value = None
-        if value is None or value < minimum:
-            raise ConfigError(f"{name} must be a number >= {minimum}, got {settings.get(name)!r}")
-        return value
-
-    try:
-        days = parse_days(settings.get("G60_REVISIT_DAYS"))
-    except ValueError as exc:
-        raise ConfigError(f"G60_REVISIT_DAYS must be days like 1,7,30: {exc}") from exc
+    v = check(settings)
     return RunConfig(
-        archive=settings.get("G60_ARCHIVE"),
-        replay_dir=replay,
-        batch=number("G60_ARCHIVE_BATCH", int, 1),
-        clock=make_clock(settings.get("G60_NOW")),
-        revisit_days=days,
-        page_max_age=number("G60_PAGE_REVISIT_DAYS"),
+        archive=v["G60_ARCHIVE"],
+        replay_dir=v["G60_REPLAY_DIR"],
+        batch=v["G60_ARCHIVE_BATCH"],
+        clock=v["G60_NOW"],
+        revisit_days=v["G60_REVISIT_DAYS"],
+        page_max_age=v["G60_PAGE_REVISIT_DAYS"],
         thresholds=Thresholds(
-            min_items=number("G60_HEALTH_MIN_ITEMS", int, 1),
-            max_failure_rise=number("G60_HEALTH_MAX_FAILURE_RISE"),
-            max_generic_rise=number("G60_HEALTH_MAX_GENERIC_RISE"),
-            max_coverage_drop=number("G60_HEALTH_MAX_COVERAGE_DROP"),
+            min_items=v["G60_HEALTH_MIN_ITEMS"],
+            max_failure_rise=v["G60_HEALTH_MAX_FAILURE_RISE"],
+            max_generic_rise=v["G60_HEALTH_MAX_GENERIC_RISE"],
+            max_coverage_drop=v["G60_HEALTH_MAX_COVERAGE_DROP"],
+            max_failure_share=v["G60_HEALTH_MAX_FAILURE_SHARE"],
+            min_failures=v["G60_HEALTH_MIN_FAILURES"],
+            max_generic_share=v["G60_HEALTH_MAX_GENERIC_SHARE"],
         ),
-        health_runs=number("G60_HEALTH_RUNS", int, 1),
+        health_runs=v["G60_HEALTH_RUNS"],
+        values=v,
     )
 
 
@@ -146,8 +272,6 @@ def prepare(crawler) -> RunConfig:
         config = load(crawler.settings)
     except ConfigError as exc:
         stop(str(exc))
-    if Path(config.archive).is_dir():
-        stop(f"G60_ARCHIVE: {config.archive} is a directory, not an archive file")
     lock = ArchiveLock(config.archive)
     try:
         lock.acquire()

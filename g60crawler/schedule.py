@@ -8,10 +8,6 @@ from dateutil import parser as dateparser
 
 from .normalize import CST
 
-#: Days after publication at which an article is fetched again to catch edits.
-DEFAULT_REVISIT_DAYS = (1, 7, 30)
-
-
 def parse_days(value) -> tuple[int, ...]:
     """Revisit days from a setting: ``"1,7,30"``, ``[1, 7, 30]`` or empty for none.
 

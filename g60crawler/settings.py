@@ -8,6 +8,9 @@ Project settings (all overridable with ``-s NAME=VALUE``):
 - ``G60_ARCHIVE_BATCH``: items per committed transaction.
 - ``G60_NOW``, ``G60_REVISIT_DAYS``, ``G60_PAGE_REVISIT_DAYS``, ``G60_HEALTH_*``:
   incremental runs and run health (README, "Scheduled runs").
+
+This file holds the default of every setting, and only this file; each G60_*
+setting is checked before a crawl starts (g60crawler/runconfig.py, SETTINGS).
 """
 
 BOT_NAME = "g60crawler"
@@ -44,10 +47,10 @@ DOWNLOAD_FAIL_ON_DATALOSS = True  # a truncated body is a failure (retried), nev
 G60_RETRY_BACKOFF = 1.0  # first wait before a retry; doubles each time
 G60_RETRY_MAX_WAIT = 60.0  # never wait longer, whatever Retry-After asks
 G60_MAX_LIST_PAGES = 200  # per section and run: an endless pager stops here (a failure is recorded)
-G60_MAX_LIST_ENTRIES = 500
+G60_MAX_LIST_ENTRIES = 500  # per list page: a page with more links is cut (a failure is recorded)
 G60_ATTACHMENTS = True  # fetch the PDF/DOC/XLS... an article links, with the article
 G60_PAGE_REQUISITES = False  # also keep the style sheets, scripts and images of the portal's pages (for WARC replay)
-G60_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024  # larger ones are recorded as skipped, with their size  # per list page: a page with more links is cut (a failure is recorded)
+G60_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024  # larger ones are recorded as skipped, with their size
 
 DOWNLOADER_MIDDLEWARES = {
     # retries that back off and honour Retry-After, instead of Scrapy's immediate ones
@@ -78,12 +81,18 @@ G60_NOW = None
 G60_REVISIT_DAYS = "1,7,30"
 # ... and fetch static pages (关于我们) again after this many days
 G60_PAGE_REVISIT_DAYS = 30
-# run health (see g60crawler/health.py): judged against the median of recent runs
+# run health (see g60crawler/health.py): a run of at least G60_HEALTH_MIN_ITEMS articles is
+# judged against the median of the last G60_HEALTH_RUNS healthy runs of that size
 G60_HEALTH_RUNS = 5
 G60_HEALTH_MIN_ITEMS = 5
 G60_HEALTH_MAX_FAILURE_RISE = 0.2
 G60_HEALTH_MAX_GENERIC_RISE = 0.2
 G60_HEALTH_MAX_COVERAGE_DROP = 0.3
+# ... and a smaller run by absolute limits: the share of generic extractions, and the share of
+# failed pages once at least G60_HEALTH_MIN_FAILURES failed
+G60_HEALTH_MAX_GENERIC_SHARE = 0.5
+G60_HEALTH_MAX_FAILURE_SHARE = 0.5
+G60_HEALTH_MIN_FAILURES = 2
 
 # `scrapy crawl` here exits non-zero when the run's health checks fail
 COMMANDS_MODULE = "g60crawler.commands"

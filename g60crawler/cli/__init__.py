@@ -8,13 +8,14 @@ from pathlib import Path
 import click
 
 from .. import portal
+from .. import settings as defaults
 from ..archive import Archive, ArchiveError
 from ..assemble import build_article
 from ..items import ARTICLE_FIELDS, FailureItem
 from ..pages.article import extract_raw
 
 
-DEFAULT_DB = "archive/g60.sqlite"
+DEFAULT_DB = defaults.G60_ARCHIVE
 
 db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
                          type=click.Path(path_type=Path), help="The archive file.")

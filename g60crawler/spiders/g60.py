@@ -79,11 +79,11 @@ class G60Spider(scrapy.Spider):
         config = prepare(crawler)  # checks settings, takes the archive's lock
         spider = super().from_crawler(crawler, *args, **kwargs)
         spider.config = config
-        spider.max_pages = crawler.settings.getint("G60_MAX_LIST_PAGES", 200)
-        spider.max_entries = crawler.settings.getint("G60_MAX_LIST_ENTRIES", 500)
-        spider.fetch_attachments = crawler.settings.getbool("G60_ATTACHMENTS", True)
-        spider.attachment_maxsize = crawler.settings.getint("G60_ATTACHMENT_MAXSIZE", 50 * 1024 * 1024)
-        spider.page_requisites = crawler.settings.getbool("G60_PAGE_REQUISITES", False)
+        spider.max_pages = config.values["G60_MAX_LIST_PAGES"]
+        spider.max_entries = config.values["G60_MAX_LIST_ENTRIES"]
+        spider.fetch_attachments = config.values["G60_ATTACHMENTS"]
+        spider.attachment_maxsize = config.values["G60_ATTACHMENT_MAXSIZE"]
+        spider.page_requisites = config.values["G60_PAGE_REQUISITES"]
         spider.archive = Archive.open(config.archive, clock=config.clock)  # this spider's reads
         crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
         return spider
