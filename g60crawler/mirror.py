@@ -12,6 +12,7 @@ import hashlib
 import json
 import mimetypes
 import os
+import stat
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
@@ -22,6 +23,8 @@ INDEX_FILE = "index.shtml"
 #: Names the mirror uses beside pages: a URL's file name must never end like one of them.
 RESERVED_SUFFIXES = (SIDECAR_SUFFIX, ".expected.json", ".expected-failure.json", ".joined.expected.json")
 MAX_NAME_BYTES = 200
+#: A sidecar holds a status and headers: anything larger is not one.
+MAX_SIDECAR_BYTES = 1024 * 1024
 _KEEP = frozenset(b"ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789._-~=&,+!$'()@")
 
 _DEFAULT_TYPES = {".shtml": "text/html", ".html": "text/html", ".htm": "text/html", ".txt": "text/plain"}
@@ -29,6 +32,58 @@ _DEFAULT_TYPES = {".shtml": "text/html", ".html": "text/html", ".htm": "text/htm
 
 class UnsafePath(ValueError):
     """A URL that cannot have a place in the mirror (no host)."""
+
+
+class Unreadable(ValueError):
+    """A file that is not read: not a regular file (a FIFO, a device), or larger than the limit."""
+
+
+class TooLarge(Unreadable):
+    """A file over the size limit; ``size`` is its size in bytes (at least that, if it grew)."""
+
+    def __init__(self, path, size: int, limit: int) -> None:
+        super().__init__(f"{path}: {size} bytes, over the limit of {limit}")
+        self.size, self.limit = size, limit
+
+
+_KINDS = ((stat.S_ISDIR, "a directory"), (stat.S_ISFIFO, "a FIFO"), (stat.S_ISCHR, "a character device"),
+          (stat.S_ISBLK, "a block device"), (stat.S_ISSOCK, "a socket"))
+
+
+def read_file(path: str | os.PathLike, limit: int = 0) -> bytes:
+    """The bytes of a regular file, its type and size checked before anything is read.
+
+    Opened without blocking (a FIFO does not wait for a writer) and read up to
+    ``limit + 1`` bytes at most, so a file that grows is caught too.
+
+    :param path: the file.
+    :param limit: the largest size accepted, in bytes (0: no limit).
+    :raises Unreadable: not a regular file; TooLarge: over ``limit``.
+    :raises OSError: it cannot be opened.
+    """
+    fd = os.open(path, os.O_RDONLY | os.O_NONBLOCK | getattr(os, "O_NOCTTY", 0))
+    try:
+        info = os.fstat(fd)
+    except OSError:
+        os.close(fd)
+        raise
+    if not stat.S_ISREG(info.st_mode):
+        os.close(fd)
+        kind = next((name for test, name in _KINDS if test(info.st_mode)), "not a regular file")
+        raise Unreadable(f"{os.fspath(path)}: {kind}, not a regular file")
+    if limit and info.st_size > limit:
+        os.close(fd)
+        raise TooLarge(os.fspath(path), info.st_size, limit)
+    with open(fd, "rb", closefd=True) as f:
+        data = f.read(limit + 1) if limit else f.read()
+    if limit and len(data) > limit:
+        raise TooLarge(os.fspath(path), len(data), limit)
+    return data
+
+
+def _inside(root: Path, path: Path) -> bool:
+    """Whether a path, its links followed, is inside the (resolved) mirror folder."""
+    return root in path.resolve().parents
 
 
 @dataclass
@@ -92,7 +147,8 @@ def url_to_path(root: Path, url: str) -> Path:
         names[-1] = _name(f"{_quote(unquote(raw_segments[-1]))}%3f{_quote(unquote(parts.query))}")
     root = root.resolve()
     target = root.joinpath(_encode(host), *names)
-    if root not in target.resolve().parents:  # defence in depth: the encoding should make this impossible
+    # the encoding keeps names inside; a symlink in the mirror could still point out of it
+    if not _inside(root, target) or not _inside(root, target.with_name(target.name + SIDECAR_SUFFIX)):
         raise UnsafePath(f"{url!r} maps outside the mirror")
     return target
 
@@ -119,22 +175,29 @@ def _atomic_write(path: Path, data: bytes) -> None:
     os.replace(tmp, path)
 
 
-def read_response(root: Path, url: str, request_headers: dict[str, str] | None = None) -> MirrorResponse:
+def read_response(root: Path, url: str, request_headers: dict[str, str] | None = None,
+                  maxsize: int = 0) -> MirrorResponse:
     """The response the mirror holds for a URL; a 404 when it holds none.
+
+    A page or a sidecar that is a symlink out of the mirror is not read (a 404,
+    as for a URL that maps outside it).
 
     :param request_headers: the request's headers: a conditional request
         (``If-None-Match``, ``If-Modified-Since``) for a page whose sidecar gives
         an ``ETag`` or ``Last-Modified`` is answered 304 when it still matches.
+    :param maxsize: the largest body read, in bytes (0: no limit); checked before reading.
+    :raises Unreadable: a page that is not a regular file (a FIFO, a device), or over ``maxsize``.
     """
     try:
         path = url_to_path(root, url)
     except UnsafePath:
         return not_found()
     sidecar = path.with_name(path.name + SIDECAR_SUFFIX)
-    meta = json.loads(sidecar.read_text("utf-8")) if sidecar.is_file() else {}
-    if not path.is_file() and not meta:
+    meta = json.loads(read_file(sidecar, MAX_SIDECAR_BYTES).decode("utf-8")) if sidecar.exists() else {}
+    present = path.exists() and not path.is_dir()  # a folder is a URL without a page of its own
+    if not present and not meta:
         return not_found()
-    body = path.read_bytes() if path.is_file() else b""
+    body = read_file(path, maxsize) if present else b""
     headers = dict(meta.get("headers", {}))  # as recorded, in their order
     if not any(k.lower() == "content-type" for k in headers):
         headers["Content-Type"] = _default_type(path)

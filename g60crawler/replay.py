@@ -9,7 +9,7 @@ from scrapy.http import Headers
 from scrapy.responsetypes import responsetypes
 
 from .httpheaders import headers_dict
-from .mirror import read_response, write_response
+from .mirror import TooLarge, Unreadable, read_response, write_response
 
 
 class ReplayMiddleware:
@@ -35,12 +35,16 @@ class ReplayMiddleware:
         return cls(root, crawler.settings.getint("DOWNLOAD_MAXSIZE"))
 
     def process_request(self, request):
-        saved = read_response(self.root, request.url, headers_dict(request.headers))
         maxsize = request.meta.get("download_maxsize", self.maxsize)
-        if maxsize and len(saved.body) > maxsize:
+        try:
+            # the size is checked before the file is read, and at most maxsize bytes are read
+            saved = read_response(self.root, request.url, headers_dict(request.headers), maxsize)
+        except TooLarge as exc:
             # what the downloader does with a body over the limit, so replay fails the same way
             raise IgnoreRequest(f"Cancelling download of {request.url}: expected response size "
-                                f"({len(saved.body)}) larger than download max size ({maxsize}).")
+                                f"({exc.size}) larger than download max size ({maxsize}).") from None
+        except (Unreadable, OSError) as exc:
+            raise IgnoreRequest(f"Cannot replay {request.url}: {exc}") from None
         headers = Headers(saved.headers)
         cls = responsetypes.from_args(headers=headers, url=request.url, body=saved.body)
         return cls(url=request.url, status=saved.status, headers=headers, body=saved.body,

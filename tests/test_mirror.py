@@ -95,3 +95,41 @@ def test_defaults_and_missing():
     assert page.status == 200 and page.headers["Content-Type"] == "text/html"
     assert read_response(SITE, f"http://{HOST}/robots.txt").headers["Content-Type"] == "text/plain"
     assert read_response(SITE, f"http://{HOST}/g60zx/2023/0301/1630090.shtml").status == 404
+
+
+@pytest.mark.reliability("a mirror page or its sidecar (.http.json) that is a symlink out of the mirror",
+                         "neither is followed: the URL answers 404, as for a path outside the mirror",
+                         group="hostile input")
+@pytest.mark.parametrize("linked", ["page", "sidecar", "both"])
+def test_symlinks_out_of_the_mirror_are_not_followed(tmp_path, linked):
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    (outside / "secret.html").write_bytes(b"<html>secret</html>")
+    (outside / "secret.json").write_text('{"status": 200, "headers": {"X-Secret": "yes"}}')
+    root = tmp_path / "site"
+    url = f"http://{HOST}/g60zx/p.shtml"
+    path = url_to_path(root, url)
+    path.parent.mkdir(parents=True)
+    sidecar = path.with_name(path.name + ".http.json")
+    if linked in ("page", "both"):
+        path.symlink_to(outside / "secret.html")
+    else:
+        path.write_bytes(b"<html>inside</html>")
+    if linked in ("sidecar", "both"):
+        sidecar.symlink_to(outside / "secret.json")
+    saved = read_response(root, url)
+    assert (saved.status, saved.body) == (404, b"<html><body><h1>404 Not Found</h1></body></html>")
+    assert "X-Secret" not in saved.headers
+
+
+def test_symlinks_inside_the_mirror_are_followed(tmp_path):
+    root = tmp_path / "site"
+    url = f"http://{HOST}/g60zx/p.shtml"
+    path = url_to_path(root, url)
+    path.parent.mkdir(parents=True)
+    (path.parent / "real.shtml").write_bytes(b"<html>inside</html>")
+    (path.parent / "real.json").write_text('{"status": 200, "headers": {"X-Kept": "yes"}}')
+    path.symlink_to(path.parent / "real.shtml")
+    path.with_name(path.name + ".http.json").symlink_to(path.parent / "real.json")
+    saved = read_response(root, url)
+    assert (saved.status, saved.body, saved.headers["X-Kept"]) == (200, b"<html>inside</html>", "yes")
