@@ -12,6 +12,7 @@ from .. import settings as defaults
 from ..archive import Archive, ArchiveError
 from ..assemble import build_article
 from ..items import ARTICLE_FIELDS, FailureItem
+from ..mirror import TooLarge, Unreadable, read_file
 from ..pages.article import extract_raw
 
 
@@ -52,19 +53,25 @@ def extract(path: Path, url: str) -> None:
     """Print the normalised article of one saved page as JSON.
 
     PATH is read as raw bytes and decoded as a response without a charset
-    header. A page that cannot be extracted prints its failure and exits 1.
+    header; it must be a regular file of at most DOWNLOAD_MAXSIZE bytes
+    (checked before reading). A page that cannot be extracted prints its
+    failure and exits 1.
 
     Example:
 
         g60crawler extract fixtures/site/g60.chinadevelopment.com.cn/g60zx/2023/0606/1630012.shtml \\
             --url http://g60.chinadevelopment.com.cn/g60zx/2023/0606/1630012.shtml
     """
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
     if not url.startswith(("http://", "https://")):
         raise click.ClickException(f"--url must be an absolute http(s) URL, got {url!r}")
+    try:
+        body = read_file(path, defaults.DOWNLOAD_MAXSIZE)
+    except TooLarge as exc:
+        raise click.ClickException(f"cannot read {exc} (DOWNLOAD_MAXSIZE)") from exc
+    except Unreadable as exc:
+        raise click.ClickException(f"cannot read {exc}") from exc
+    except OSError as exc:
+        raise click.ClickException(f"cannot read {path}: {exc.strerror}") from exc
     item = build_article(extract_raw(url, body))
     if isinstance(item, FailureItem):
         click.echo(json.dumps({"url": item.url, "failure": item.reason, "detail": item.detail},
