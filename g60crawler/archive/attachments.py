@@ -54,8 +54,12 @@ class AttachmentStore:
             target.parent.mkdir(parents=True, exist_ok=True)
             if not target.exists():
                 tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-                tmp.write_bytes(body)
-                os.replace(tmp, target)
+                try:
+                    tmp.write_bytes(body)
+                    os.replace(tmp, target)
+                except OSError:  # a full disk: no half-written file left behind
+                    tmp.unlink(missing_ok=True)
+                    raise
         except OSError as exc:  # disk full, permissions, a file where a folder should be
             raise ArchiveError(f"cannot write attachment file {target}: {exc.strerror or exc}") from exc
         return str(target.relative_to(self.files_dir.parent))
