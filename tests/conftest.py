@@ -34,15 +34,26 @@ def proxy():
         server.wait(timeout=10)
 
 
+#: RSS samples (bytes) of the crawl that built fixture_archive: the baseline of memory checks
+BASELINE_RSS: list[int] = []
+
+
 @pytest.fixture(scope="session")
 def fixture_archive(tmp_path_factory) -> Path:
     """An archive built by a replay crawl of fixtures/site (shared, read-only: copy it to write)."""
     from .crawl import run_crawl
 
     archive = tmp_path_factory.mktemp("fixture-archive") / "g60.sqlite"
-    done = run_crawl(archive, replay=SITE)
+    done = run_crawl(archive, replay=SITE, rss=BASELINE_RSS)
     assert done.returncode == 0, done.stderr[-3000:]
     return archive
+
+
+@pytest.fixture(scope="session")
+def baseline_peak_rss(fixture_archive) -> int:
+    """Peak RSS (bytes) of a plain replay crawl of fixtures/site, sampled while it ran."""
+    assert len(BASELINE_RSS) >= 10, f"only {len(BASELINE_RSS)} RSS samples of the baseline crawl"
+    return max(BASELINE_RSS)
 
 
 def pytest_configure(config):

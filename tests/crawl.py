@@ -13,8 +13,11 @@ from .conftest import ROOT
 
 
 def run_crawl(archive: Path, *settings: str, replay: Path | None = None, args: tuple[str, ...] = (),
-              env: dict | None = None, timeout: int = 120) -> subprocess.CompletedProcess:
-    """`scrapy crawl g60` into ``archive``; returns the finished process (output captured)."""
+              env: dict | None = None, timeout: int = 120, rss: list | None = None) -> subprocess.CompletedProcess:
+    """`scrapy crawl g60` into ``archive``; returns the finished process (output captured).
+
+    :param rss: a list to fill with the crawl process's RSS, sampled while it runs (bytes).
+    """
     cmd = [sys.executable, "-m", "scrapy", "crawl", "g60", "-s", f"G60_ARCHIVE={archive}",
            "-s", "LOG_LEVEL=INFO"]
     if replay is not None:
@@ -24,7 +27,22 @@ def run_crawl(archive: Path, *settings: str, replay: Path | None = None, args: t
     for a in args:
         cmd += ["-a", a]
     full_env = {**os.environ, **(env or {})}
-    return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=full_env)
+    if rss is None:
+        return subprocess.run(cmd, cwd=ROOT, capture_output=True, text=True, timeout=timeout, env=full_env)
+    from .reliability import RssSampler
+
+    with subprocess.Popen(cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                          env=full_env) as proc:
+        sampler = RssSampler(proc.pid)
+        try:
+            out, err = proc.communicate(timeout=timeout)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.communicate()
+            raise
+        finally:
+            rss.extend(sampler.stop())
+    return subprocess.CompletedProcess(cmd, proc.returncode, out, err)
 
 
 def last_run_stats(archive: Path) -> dict:

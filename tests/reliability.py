@@ -1,14 +1,19 @@
 """Collect what the reliability tests tried, and write docs/RELIABILITY.md from the run.
 
 Tests marked ``@pytest.mark.reliability(fault, expected)`` are reported with
-their outcome; a test may add ``record_property("articles_lost", n)``. The
-report is written when ``G60_RELIABILITY_REPORT`` names a file
+their outcome; a test may add ``record_property("articles_lost", n)`` (computed
+with :func:`articles_lost` BEFORE it asserts anything) and
+``record_property("measured", "...")`` (a figure it measured, such as a peak
+RSS). The report is written when ``G60_RELIABILITY_REPORT`` names a file
 (``G60_RELIABILITY_REPORT=docs/RELIABILITY.md pytest -q``).
 """
 
 from __future__ import annotations
 
 import os
+import sqlite3
+import threading
+from collections.abc import Iterable
 from datetime import datetime, timezone
 from pathlib import Path
 
@@ -26,6 +31,7 @@ def record(item, report) -> None:
         "expected": marker.args[1],
         "outcome": "survived" if report.passed else ("FAILED" if report.failed else report.outcome),
         "articles_lost": props.get("articles_lost"),
+        "measured": props.get("measured"),
         "test": item.nodeid,
     })
 
@@ -47,10 +53,70 @@ def write(path: str | None = None) -> None:
         "",
     ]
     for group in dict.fromkeys(r["group"] for r in RESULTS):
-        lines += [f"## {group}", "", "| fault | expected behaviour | result | articles lost | test |",
-                  "| --- | --- | --- | --- | --- |"]
+        lines += [f"## {group}", "", "| fault | expected behaviour | result | articles lost | measured | test |",
+                  "| --- | --- | --- | --- | --- | --- |"]
         for r in (r for r in RESULTS if r["group"] == group):
             lost_cell = "" if r["articles_lost"] is None else str(r["articles_lost"])
-            lines.append(f"| {r['fault']} | {r['expected']} | {r['outcome']} | {lost_cell} | `{r['test'].split('::', 1)[1]}` |")
+            lines.append(f"| {r['fault']} | {r['expected']} | {r['outcome']} | {lost_cell} | {r['measured'] or ''} "
+                         f"| `{r['test'].split('::', 1)[1]}` |")
         lines.append("")
     Path(path).write_text("\n".join(lines), "utf-8")
+
+
+def articles_lost(archive: Path, urls: Iterable[str]) -> int:
+    """How many of these fixture articles the archive lacks, or holds with another title or body than the truth.
+
+    The truth is the hand-checked expected JSON of the mirror (tests/expectations.py).
+
+    :param archive: the archive file.
+    :param urls: canonical URLs of fixture articles the crawl was able to fetch.
+    """
+    from .expectations import EXPECTED
+
+    lost = 0
+    with sqlite3.connect(archive) as conn:
+        for url in urls:
+            row = conn.execute("SELECT a.title, a.body FROM articles a JOIN article_urls u ON u.article_id = a.id "
+                               "WHERE u.url = ?", (url,)).fetchone()
+            lost += row != (EXPECTED[url]["title"], EXPECTED[url]["body"])
+    return lost
+
+
+def rss_bytes(pid: int) -> int | None:
+    """A process's resident set size now (VmRSS of /proc/<pid>/status); None once it is gone."""
+    try:
+        with open(f"/proc/{pid}/status", encoding="ascii") as f:
+            for line in f:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1]) * 1024
+    except (OSError, ValueError):
+        return None
+    return None
+
+
+class RssSampler:
+    """Samples a process's RSS every ``interval`` seconds in a thread, while it runs.
+
+    :param pid: the process to watch.
+    :param interval: seconds between samples.
+    """
+
+    def __init__(self, pid: int, interval: float = 0.05) -> None:
+        self.pid, self.interval = pid, interval
+        self.samples: list[int] = []
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+
+    def _run(self) -> None:
+        while not self._done.is_set():
+            rss = rss_bytes(self.pid)
+            if rss:
+                self.samples.append(rss)
+            self._done.wait(self.interval)
+
+    def stop(self) -> list[int]:
+        """Stop sampling; the samples taken, in order."""
+        self._done.set()
+        self._thread.join()
+        return self.samples

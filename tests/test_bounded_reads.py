@@ -81,9 +81,11 @@ def _url(name: str) -> str:
 
 @pytest.mark.reliability("replay of a 3 GB (sparse) mirror file", "refused as over DOWNLOAD_MAXSIZE before "
                          "anything is read: peak memory as for a normal page", group="hostile input")
-def test_replay_refuses_a_huge_file_before_reading_it(mirror):
+def test_replay_refuses_a_huge_file_before_reading_it(mirror, record_property):
     normal = _child(_replay(mirror, PAGE_URL))
     huge = _child(_replay(mirror, _url("huge.shtml")))
+    record_property("measured", f"peak RSS {huge['maxrss_kb'] // 1024} MB; serving a normal page "
+                                f"{normal['maxrss_kb'] // 1024} MB")
     assert normal["outcome"] == f"200 {(SITE / ARTICLE).stat().st_size}"
     assert huge["outcome"] == (f"IgnoreRequest: Cancelling download of {_url('huge.shtml')}: expected response "
                                f"size ({HUGE}) larger than download max size ({LIMIT}).")
@@ -106,11 +108,13 @@ def test_replay_refuses_a_fifo_without_waiting(mirror):
     ("{fifo}", "a FIFO, not a regular file"),
     ("{huge}", f"{HUGE} bytes, over the limit of {LIMIT} (DOWNLOAD_MAXSIZE)"),
 ])
-def test_extract_checks_before_reading(mirror, target, reason):
+def test_extract_checks_before_reading(mirror, target, reason, record_property):
     page = mirror / ARTICLE
     path = Path(target.format(fifo=page.with_name("fifo.shtml"), huge=page.with_name("huge.shtml")))
     normal = _child(_extract(page))
     hostile = _child(_extract(path), timeout=30)
+    record_property("measured", f"peak RSS {hostile['maxrss_kb'] // 1024} MB; a normal page "
+                                f"{normal['maxrss_kb'] // 1024} MB")
     assert normal["outcome"] == "exit 0", normal
     assert hostile["outcome"] == "exit 1", hostile
     assert hostile["stderr"].strip().splitlines() == [f"Error: cannot read {path}: {reason}"]
