@@ -18,6 +18,7 @@ BAD = {
     "G60_ARCHIVE": ["{tmp}", ""],
     "G60_REPLAY_DIR": ["{tmp}/no-such-mirror", "{file}"],
     "G60_RECORD_DIR": ["{file}"],
+    "G60_PORTAL": ["{tmp}/no-such-portal.toml", "{tmp}"],
     "G60_ARCHIVE_BATCH": ["abc", "0", "-5", "2.5", "99999999999999999999"],
     "G60_NOW": ["0001-01-01", "yesterday", "9999-12-31T23:59:59", "2024-13-01"],
     "G60_REVISIT_DAYS": ["1,7,3000000", "1,x", "-1", "1;7"],
