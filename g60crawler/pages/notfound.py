@@ -1,0 +1,101 @@
+"""Soft-404s: error pages that answer 200, and redirects that land somewhere other than the article.
+
+Pure functions of URLs and extracted text, no Scrapy. A page is not the
+article it was asked for when it carries the portal's not-found wording on a
+short page, or when the request ended on the home page, a section list page
+or another article.
+"""
+
+from __future__ import annotations
+
+import re
+from urllib.parse import urlsplit
+
+from .. import portal
+
+#: Wording of "this page does not exist" (and "this item was withdrawn") on the portal and its CMS.
+NOT_FOUND_PHRASES = (
+    "页面不存在", "您访问的页面不存在", "您所访问的页面不存在", "访问的页面不存在", "网页不存在",
+    "页面未找到", "找不到该页面", "找不到页面", "找不到网页", "页面找不到", "页面走丢了", "页面已删除",
+    "该页面已被删除", "该信息已删除", "信息已删除", "该信息不存在", "信息不存在", "该文章已删除", "文章已删除",
+    "文章不存在", "该内容已删除", "内容已删除", "内容不存在", "稿件不存在", "该稿件已撤销", "已撤稿", "已被撤稿",
+    "page not found", "404 not found", "not found",
+)
+#: "404" as an error code, not as a number in a sentence ("404家企业").
+_CODE_404 = re.compile(
+    r"(?i)(?:^|[^\d.])404(?:\s*(?:错误|error|page|页面|not\s*found)|\s*$|\s*[-|_–—:：])"
+    r"|(?:错误|error|http)\s*(?:代码|code)?\s*[:：]?\s*404(?!\d)")
+#: Longer than this, a page is content that may happen to mention the wording.
+SHORT_PAGE = 400
+
+_HOME_PATHS = ("/", "/index.shtml", "/index.html", "/index.htm", "/default.html", "/index.php")
+
+
+def not_found_wording(title: str | None, text: str | None) -> str | None:
+    """The not-found wording a short page carries in its title or text, or None.
+
+    :param title: the page's headline or ``<title>``.
+    :param text: the page's body text as extracted.
+    """
+    text = (text or "").strip()
+    if len(text) > SHORT_PAGE:
+        return None
+    for part in (title or "", text):
+        lowered = part.lower()
+        for phrase in NOT_FOUND_PHRASES:
+            if phrase in lowered:
+                return phrase
+        if _CODE_404.search(part.strip()):
+            return "404"
+    return None
+
+
+def page_kind(url: str) -> str | None:
+    """What a portal URL is when it is not an article: "the home page", "a section list page", or None.
+
+    :param url: an absolute URL.
+    """
+    parts = urlsplit(url)
+    if (parts.hostname or "").lower() != portal.HOST:
+        return None
+    path = parts.path or "/"
+    if path.lower() in _HOME_PATHS:
+        return "the home page"
+    if portal.LIST_PATH.match(path):
+        return "a section list page"
+    return None
+
+
+def off_target(requested: str, final: str, other_articles=()) -> str | None:
+    """Where a request for an article ended instead of the article, or None when it is on target.
+
+    :param requested: the URL asked for (an article).
+    :param final: the URL the answer came from, after redirects.
+    :param other_articles: URLs known to be other articles (not the one asked for).
+    """
+    if final == requested:
+        return None
+    kind = page_kind(final)
+    if kind:
+        return kind
+    if final in other_articles:
+        return "another article"
+    return None
+
+
+def soft_404(requested: str, final: str, title: str | None, text: str | None, other_articles=()) -> str | None:
+    """Why a page is a soft-404 (for a failure's detail), or None when it is the article.
+
+    :param requested: the URL asked for.
+    :param final: the URL the answer came from, after redirects.
+    :param title: the page's headline or ``<title>``.
+    :param text: the page's body text as extracted.
+    :param other_articles: URLs known to be other articles.
+    """
+    where = off_target(requested, final, other_articles)
+    if where:
+        return f"redirected to {where}: {final}"
+    wording = not_found_wording(title, text)
+    if wording:
+        return f"not-found page ({wording!r})" + (f" at {final}" if final != requested else "")
+    return None
