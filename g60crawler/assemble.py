@@ -24,12 +24,32 @@ def _bounded(value: str | None, limit: int) -> str | None:
     return value if value is None or len(value) <= limit else None
 
 
-def join_pages(first: RawArticle, later: RawArticle) -> RawArticle:
-    """One article from its pages: paragraphs, images and attachments in order.
+def join_pages(first: RawArticle, later: RawArticle | None, failed: str | None = None) -> RawArticle | FailureItem:
+    """One article from its pages: paragraphs, images and attachments in order; a failure if a page is missing.
 
     The page-1 fields stay; the editor (usually printed on the last page) is
-    taken from the later page when it has one.
+    taken from the later page when it has one. An article with a page that
+    could not be had, or came back empty, is incomplete: a failure (never a
+    version) under the URL the article was asked for, so a later run retries it.
+
+    :param first: the pages joined so far (page 1 first).
+    :param later: the next page as extracted, or None when it could not be fetched.
+    :param failed: why the next page could not be had (``http 503``, ``soft 404`` ...).
     """
+    if failed is None and later is None:
+        failed = "missing"
+    if failed is None and not (later.paragraphs or later.images):
+        failed = "empty" if not later.extraction.startswith("error:") else later.extraction
+    if failed is not None:
+        number = re.search(r"_(\d+)\.s?html?$", first.next_page or "")
+        page = number.group(1) if number else "next"
+        return FailureItem(
+            url=(first.aliases or [first.url])[0],
+            reason=f"incomplete: page {page} {failed}",
+            detail=f"{first.next_page}: {failed}; the article is archived only with all its pages",
+            section=first.section or portal.current().section_of(first.url),
+            captures=first.captures + (later.captures if later is not None else []),
+        )
     first.paragraphs = first.paragraphs + later.paragraphs
     first.images = first.images + later.images
     first.attachments = first.attachments + [a for a in later.attachments if a not in first.attachments]

@@ -7,6 +7,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 
 #: (text found in an IgnoreRequest's message, reason)
 _IGNORED = (
+    ("soft 404", "soft 404"),
     ("max redirections", "redirect loop"),
     ("redirect loop", "redirect loop"),
     ("offsite", "offsite redirect"),

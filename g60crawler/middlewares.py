@@ -14,7 +14,9 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
 from . import settings as defaults
+from . import portal
 from .httpheaders import headers_dict
+from .pages.notfound import page_kind
 
 logger = logging.getLogger(__name__)
 
@@ -80,12 +82,15 @@ class BackoffRetryMiddleware(RetryMiddleware):
 
 
 class RedirectGuardMiddleware:
-    """Refuse a redirect off the portal's hosts or back into its own chain, before it is followed.
+    """Refuse a redirect off the portal's hosts, back into its own chain, or off an article, before it is followed.
 
-    Scrapy would drop a redirect to a URL already requested in its duplicate
-    filter, silently; and an offsite redirect would be recorded under the other
-    host's URL. Here both end as a failure of the URL the crawl asked for
-    ("redirect loop", "offsite redirect"). Runs just before RedirectMiddleware.
+    An offsite redirect would be recorded under the other host's URL; an
+    article sent to the home page or a section list page (often already
+    requested, which Scrapy's duplicate filter would drop silently) is not the
+    article. Each ends as a failure of the URL the crawl asked for ("offsite
+    redirect", "redirect loop", "soft 404"). The spider's article requests are
+    not filtered as duplicates, so a redirect to another article reaches it and
+    is judged there. Runs just before RedirectMiddleware.
     """
 
     def __init__(self, allowed_hosts: set[str]) -> None:
@@ -108,6 +113,9 @@ class RedirectGuardMiddleware:
         chain = [*request.meta.get("redirect_urls", []), request.url]
         if target.split("#", 1)[0] in chain:
             raise IgnoreRequest(f"redirect loop: {' -> '.join(chain + [target])}"[:500])
+        where = page_kind(target) if portal.current().is_article(chain[0]) else None
+        if where:
+            raise IgnoreRequest(f"soft 404: redirected to {where}: {target}"[:500])
         # keep the redirect itself: RedirectMiddleware copies meta to the next request, so the
         # spider finds it on the final response and the archive keeps it as a capture
         request.meta.setdefault("g60_redirects", []).append(

@@ -16,11 +16,13 @@ from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, R
 
 logger = logging.getLogger(__name__)
 
-#: The settings recorded with each run in ``crawl_runs.settings``.
+#: Failure reasons that say an archived article is gone from the site: it gets a tombstone.
+GONE_REASONS = ("http 404", "http 410", "soft 404")
 #: The run's counts of archived items, as ``crawl_runs`` records them.
 RUN_COUNTS = ("articles_new", "articles_changed", "articles_unchanged", "duplicates", "failures", "items", "generic",
               "with_published", "with_editor", "with_summary", "not_modified", "tombstones")
 
+#: The settings recorded with each run in ``crawl_runs.settings``.
 RUN_SETTINGS = ("G60_REPLAY_DIR", "G60_NOW", "G60_REVISIT_DAYS", "DOWNLOAD_DELAY", "AUTOTHROTTLE_ENABLED",
                 "ROBOTSTXT_OBEY", "USER_AGENT", "JOBDIR")
 
@@ -114,7 +116,8 @@ class ArchivePipeline:
         elif isinstance(item, FailureItem):
             self.archive.record_failure(item, self.run_id)
             self.batch_counts["failures"] += 1
-            if item.reason in ("http 404", "http 410") and self.archive.tombstone(item.url):
+            self._entry_done([item.url] + [c.url for c in item.captures], "failed")
+            if item.reason in GONE_REASONS and self.archive.tombstone(item.url):
                 self.batch_counts["tombstones"] += 1
                 logger.warning("gone from the site (tombstone): %s", item.url)
             else:
@@ -150,6 +153,8 @@ class ArchivePipeline:
 
     def _article(self, item: ArticleItem) -> None:
         outcome = self.archive.record_article(item, self.run_id)
+        self._entry_done([item.list_entry.url] if item.list_entry else [item.url],
+                         "duplicates" if outcome == "duplicate" else "archived")
         key = "duplicates" if outcome == "duplicate" else f"articles_{outcome}"
         self.batch_counts[key] += 1
         self.batch_outcomes[outcome] = self.batch_outcomes.get(outcome, 0) + 1
@@ -160,6 +165,12 @@ class ArchivePipeline:
             c["with_published"] += item.published is not None
             c["with_editor"] += item.editor is not None
             c["with_summary"] += item.summary is not None
+
+    def _entry_done(self, urls: list[str], outcome: str) -> None:
+        """Tell the spider how a list entry ended (it counts each entry once)."""
+        done = getattr(getattr(self.crawler, "spider", None), "entry_done", None)
+        if done is not None:
+            done(urls, outcome)
 
     def spider_closed(self, spider, reason):
         if self.archive is None:

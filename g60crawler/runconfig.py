@@ -182,6 +182,8 @@ SETTINGS: dict[str, Callable[[str, object], object]] = {
     "G60_ATTACHMENTS": flag,
     "G60_PAGE_REQUISITES": flag,
     "G60_ATTACHMENT_MAXSIZE": integer(1, 2**40),
+    "G60_MAX_ATTACHMENTS": integer(0, 100_000),
+    "G60_MAX_VANISHED_REVISITS": integer(0, 100_000),
     "G60_HEALTH_RUNS": integer(1, 1000),
     "G60_HEALTH_MIN_ITEMS": integer(1, 1_000_000),
     "G60_HEALTH_MAX_FAILURE_RISE": real(0, 1),

@@ -51,6 +51,8 @@ G60_MAX_LIST_ENTRIES = 500  # per list page: a page with more links is cut (a fa
 G60_ATTACHMENTS = True  # fetch the PDF/DOC/XLS... an article links, with the article
 G60_PAGE_REQUISITES = False  # also keep the style sheets, scripts and images of the portal's pages (for WARC replay)
 G60_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024  # larger ones are recorded as skipped, with their size
+G60_MAX_ATTACHMENTS = 50  # per article: distinct attachment URLs fetched; the rest are recorded as skipped
+G60_MAX_VANISHED_REVISITS = 20  # per run: revisits of articles missing between their list neighbours
 
 DOWNLOADER_MIDDLEWARES = {
     # retries that back off and honour Retry-After, instead of Scrapy's immediate ones

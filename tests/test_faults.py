@@ -44,7 +44,32 @@ FAULTS = {
     f"{B}/g60zx/2023/0112/1630004.shtml": ({"kind": "headers", "headers": {"Content-Type": "text/html; charset=gbk"}},
                                            "archived"),
     f"{B}/g60zx/2023/01/1630002.shtml": ({"kind": "headers", "headers": {"Content-Type": None}}, "archived"),
+    # redirects off the article: the home page, its own section list (already requested), another
+    # listed article, and a shared error page (two entries; the second redirect reaches a URL already
+    # requested); each is a soft 404, never an article and never silently dropped
+    f"{B}/jcfc/2023/0518/1631004.shtml": ({"kind": "redirect", "to": f"{B}/"}, "soft 404"),
+    f"{B}/jcfc/2023/0712/1631009.shtml": ({"kind": "redirect", "to": f"{B}/jcfc/"}, "soft 404"),
+    f"{B}/zcfw/2023/0420/1631002.shtml": ({"kind": "redirect", "to": f"{B}/zcfw/2023/0628/1631006.shtml"},
+                                          "soft 404"),
+    f"{B}/zcnx/2024/0418/1632055.shtml": ({"kind": "redirect", "to": f"{B}/error/404.shtml"}, "soft 404"),
+    f"{B}/sjxw/2023/1010/1630017.shtml": ({"kind": "redirect", "to": f"{B}/error/404.shtml"}, "soft 404"),
 }
+# page 2 of a split article never answers: a failure of the article, not page 1 archived alone
+SPLIT = f"{B}/g60zx/2023/0915/1630015.shtml"
+SPLIT_FAULT = {SPLIT.replace(".shtml", "_2.shtml"): {"kind": "status", "codes": [503] * 9}}
+NOT_FOUND_PAGE = ('<html><head><meta charset="utf-8"><title>页面不存在_中国发展网</title></head><body>'
+                  '<div class="error"><h1>页面不存在</h1><p>抱歉，您访问的页面不存在或已被删除！</p>'
+                  '<a href="/">返回首页</a></div></body></html>')
+# pages served by URL (not article entries themselves)
+PAGES = {f"{B}/error/404.shtml": NOT_FOUND_PAGE}
+# an article linking 3,000 missing attachments and 3,000 copies of one PDF link
+PDF = f"{B}/zcfw/2023/1120/P020231120512345678901.pdf"
+MANY_LINKS = f"{B}/zcfw/2023/0817/1631011.shtml"
+MAX_ATTACHMENTS = 20
+MANY_LINKS_PAGE = ('<html><head><meta charset="utf-8"></head><body><h1 id="article-content-title">附件很多的通知</h1>'
+                           '<div class="article-detail-inner"><p>正文。</p>'
+                           + "".join(f'<p><a href="/zcfw/2023/0817/missing{i}.pdf">附件{i}</a></p>' for i in range(3000))
+                           + f'<p><a href="{PDF}">附件</a></p>' * 3000 + '</div></body></html>')
 # hostile pages served in place of articles: the crawl goes on, each is a failure or a clean article
 _HEAD = '<html><head><meta charset="utf-8"></head><body><h1 id="article-content-title">{t}</h1><div class="article-detail-inner">{b}</div></body></html>'
 HOSTILE = {
@@ -52,6 +77,9 @@ HOSTILE = {
     f"{B}/sjxw/2023/0725/1630013.shtml": (_HEAD.format(t="深", b="<div>" * 30000 + "</div>" * 30000), "no body"),
     f"{B}/sjxw/2023/0503/1630011.shtml": (_HEAD.format(t="脚本", b='<p onclick="x()">正文<script>alert(1)</script></p>'
                                                        '<p><a href="javascript:alert(2)">链接</a></p>'), "archived"),
+    # a "page not found" answering 200: a soft 404, never an article titled 页面不存在
+    f"{B}/jcfc/2023/03/1631001.shtml": (NOT_FOUND_PAGE, "soft 404"),
+    MANY_LINKS: (MANY_LINKS_PAGE, "archived"),
 }
 # whole list pages
 ENDLESS = {f"re:{B}/cytz/(index_\\d+\\.shtml)?": {"kind": "endless_list"}}
@@ -64,10 +92,11 @@ def faulty(tmp_path_factory):
     work = tmp_path_factory.mktemp("faults")
     faults_file = work / "faults.json"
     hostile = {}
-    for i, (url, (body, _)) in enumerate(HOSTILE.items()):
+    served = {**{u: (b, None) for u, b in PAGES.items()}, **HOSTILE}
+    for i, (url, (body, _)) in enumerate(served.items()):
         (work / f"hostile{i}.html").write_text(body, "utf-8")
         hostile[url] = {"kind": "body", "file": str(work / f"hostile{i}.html")}
-    faults_file.write_text(json.dumps({**{u: f for u, (f, _) in FAULTS.items()}, **hostile, **ENDLESS, **HUGE}),
+    faults_file.write_text(json.dumps({**{u: f for u, (f, _) in FAULTS.items()}, **hostile, **ENDLESS, **HUGE, **SPLIT_FAULT}),
                            "utf-8")
     server = subprocess.Popen([sys.executable, "-m", "tests.fault_server", str(SITE), str(faults_file)], cwd=ROOT,
                               stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True)
@@ -77,6 +106,7 @@ def faulty(tmp_path_factory):
         done = run_crawl(archive, "DOWNLOAD_DELAY=0", "AUTOTHROTTLE_ENABLED=False", "CONCURRENT_REQUESTS_PER_DOMAIN=8",
                          "DOWNLOAD_TIMEOUT=2", "RETRY_TIMES=2", "G60_RETRY_BACKOFF=0.2", f"DOWNLOAD_MAXSIZE={MAXSIZE}",
                          f"G60_MAX_LIST_PAGES={MAX_LIST_PAGES}", f"G60_MAX_LIST_ENTRIES={MAX_LIST_ENTRIES}",
+                         f"G60_MAX_ATTACHMENTS={MAX_ATTACHMENTS}",
                          env={"http_proxy": proxy, "HTTP_PROXY": proxy}, timeout=240, rss=(rss := []))
         done.rss = rss  # the crawl's RSS, sampled while it ran
         hits = json.loads(Path(str(faults_file) + ".hits").read_text())
@@ -186,7 +216,7 @@ def test_charset_lies_are_decoded_right(faulty):
 def test_every_other_article_is_archived(faulty, request):
     archive, _, _ = faulty
     # not touched by a fault, and on a list the faults left alone (cytz and zcnx page 2 were replaced)
-    untouched = [u for u in EXPECTED if u not in FAULTS and u not in HOSTILE and "/cytz/" not in u
+    untouched = [u for u in EXPECTED if u not in FAULTS and u not in HOSTILE and "/cytz/" not in u and u != SPLIT
                  and u not in (f"{B}/zcnx/2022/0610/1632044.shtml", f"{B}/zcnx/2021/1118/1632041.shtml")]
     lost = articles_lost(archive, untouched)
     request.node.user_properties.append(("articles_lost", lost))
@@ -203,4 +233,45 @@ def test_hostile_page_in_a_crawl(faulty, url, request):
     assert outcome(archive, url) == expected
     if expected == "archived":
         (body,) = query(archive, "SELECT body FROM articles WHERE canonical_url = ?", (url,))[0]
-        assert body == "正文\n\n链接"
+        assert body == ("正文" if url == MANY_LINKS else "正文\n\n链接")
+
+
+@pytest.mark.reliability('page 2 of a split article answers 503 to every try',
+                         'no article from page 1 alone; failure recorded: incomplete: page 2 http 503')
+def test_split_article_with_a_failing_page_is_a_failure_not_an_article(faulty):
+    archive, _, _ = faulty
+    assert outcome(archive, SPLIT) == "incomplete: page 2 http 503"
+    assert query(archive, "SELECT COUNT(*) FROM articles WHERE title LIKE '%九城市科技局长联席会%'") == [(0,)]
+
+
+@pytest.mark.reliability('an article linking 3,000 missing attachments and 3,000 copies of one PDF link',
+                         'each URL once, at most G60_MAX_ATTACHMENTS fetched, the rest recorded as skipped')
+def test_attachments_are_deduplicated_and_capped(faulty):
+    archive, _, hits = faulty
+    fetched = [u for u in hits if u.startswith(f"{B}/zcfw/2023/0817/missing")]
+    assert len(fetched) + (hits.get(PDF, 0) > 1) <= MAX_ATTACHMENTS  # the PDF is also 1631017's (once there)
+    assert hits[PDF] <= 2
+    rows = dict(query(archive, "SELECT t.status, COUNT(*) FROM article_attachments t JOIN article_versions v "
+                               "ON v.id = t.version_id WHERE v.url = ? GROUP BY t.status", (MANY_LINKS,)))
+    assert sum(rows.values()) == 3001  # every distinct URL once
+    (skipped,) = query(archive, "SELECT COUNT(*) FROM article_attachments t JOIN article_versions v "
+                                "ON v.id = t.version_id WHERE v.url = ? AND t.reason = ?",
+                       (MANY_LINKS, "over the G60_MAX_ATTACHMENTS limit"))[0]
+    assert skipped == 3001 - MAX_ATTACHMENTS
+    assert last_run_stats(archive)["g60/attachments/over_limit"] == skipped
+    # 6,070 requests for this one page before the limit; the whole crawl now costs a few hundred
+    assert last_run_stats(archive)["downloader/request_count"] < 1000
+
+
+@pytest.mark.reliability('redirects to the home page, a section list, another article, a shared error page',
+                         'every list entry ends as an article, a failure or a duplicate: seen = archived + failed + duplicates')
+def test_every_list_entry_is_accounted_for(faulty):
+    archive, _, _ = faulty
+    stats = last_run_stats(archive)
+    assert stats["g60/entries/seen"] == (stats.get("g60/entries/archived", 0) + stats.get("g60/entries/failed", 0)
+                                         + stats.get("g60/entries/duplicates", 0))
+    assert stats["g60/entries/failed"] >= len([u for u, (_, e) in FAULTS.items() if e != "archived"])
+    # and every entry listed in this run has an article or a failure, or was a known duplicate
+    unaccounted = query(archive, "SELECT l.url FROM listings l WHERE l.url NOT IN (SELECT url FROM article_urls) "
+                                 "AND l.url NOT IN (SELECT url FROM failures)")
+    assert unaccounted == []

@@ -11,7 +11,7 @@ from ..items import ListEntry
 from ..schedule import revisit_due, stale
 
 #: Failure reasons that a normal run does not retry (a full run or a revisit may).
-PERMANENT_REASONS = ("http 404", "http 410", "no body", "no title")
+PERMANENT_REASONS = ("http 404", "http 410", "soft 404", "no body", "no title")
 
 
 @dataclass
@@ -59,19 +59,46 @@ class FetchPlanning:
                 due.append(self._revisit(url, kind))
         return due
 
-    def listed_between(self, section: str, newer: str, older: str) -> list[Revisit]:
-        """Archived articles a section listed with a date strictly between two dates.
+    def missing_between(self, section: str, pairs: list[tuple[str, str]]) -> list[Revisit]:
+        """Archived articles last listed between two entries that a list page now shows side by side.
 
-        A list page whose entries span these dates should still show them: one
-        that is missing was probably removed, and is worth a revisit.
+        Evidence of a removal: the three were on one list page, in this order, at
+        their last sighting (same list URL, same time); now the neighbours are adjacent.
+
+        :param section: the section of the list page.
+        :param pairs: (url, next url) of the entries now adjacent on the page, in its order.
         """
+        found: dict[str, None] = {}
+        for before, after in pairs:
+            for (url,) in self.conn.execute(
+                "SELECT x.url FROM listings a JOIN listings b ON b.section = a.section AND b.list_url = a.list_url "
+                "AND b.last_seen = a.last_seen AND b.position > a.position "
+                "JOIN listings x ON x.section = a.section AND x.list_url = a.list_url AND x.last_seen = a.last_seen "
+                "AND x.position > a.position AND x.position < b.position "
+                "JOIN article_urls u ON u.url = x.url JOIN articles ar ON ar.id = u.article_id "
+                "WHERE a.section = ? AND a.url = ? AND b.url = ? AND ar.removed_at IS NULL ORDER BY x.position",
+                (section, normalize.canonical_url(before), normalize.canonical_url(after)),
+            ):
+                found[url] = None
+        return [self._revisit(url, "article") for url in found]
+
+    def failed_entries(self, sections: list[str]) -> list[ListEntry]:
+        """List entries never archived whose last fetch failed for a reason a normal run retries.
+
+        :param sections: the sections of this run.
+        """
+        placeholders = ",".join("?" * len(PERMANENT_REASONS))
+        sections_in = ",".join("?" * len(sections))
         rows = self.conn.execute(
-            "SELECT DISTINCT l.url FROM listings l JOIN article_urls u ON u.url = l.url "
-            "JOIN articles a ON a.id = u.article_id WHERE l.section = ? AND l.list_date > ? "
-            "AND l.list_date < ? AND a.removed_at IS NULL ORDER BY l.url",
-            (section, older, newer),
+            "SELECT DISTINCT l.url, l.section, l.list_title, l.list_date, l.list_url FROM failures f "
+            "JOIN listings l ON l.url = f.url WHERE f.resolved_at IS NULL "
+            f"AND f.reason NOT IN ({placeholders}) AND l.section IN ({sections_in}) "
+            "AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = f.url) "
+            "AND NOT EXISTS (SELECT 1 FROM failures p WHERE p.url = f.url AND p.resolved_at IS NULL "
+            f"AND p.reason IN ({placeholders})) GROUP BY l.url ORDER BY l.url",
+            (*PERMANENT_REASONS, *sections, *PERMANENT_REASONS),
         ).fetchall()
-        return [self._revisit(url, "article") for (url,) in rows]
+        return [ListEntry(*row) for row in rows]
 
     def _revisit(self, url: str, kind: str) -> Revisit:
         entry = None

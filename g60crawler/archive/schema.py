@@ -221,6 +221,10 @@ CREATE TABLE article_attachments (
     (5, "index for list entries by section and date (vanished-from-list checks)", """
 CREATE INDEX listings_section_date ON listings(section, list_date);
 """),
+    (6, "position of a list entry on its list page (removals inferred from neighbours)", """
+ALTER TABLE listings ADD COLUMN position INTEGER;
+CREATE INDEX listings_page ON listings(list_url, last_seen, position);
+"""),
 ]
 
 

@@ -175,14 +175,15 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
     # ------------------------------------------------------------ listings, failures
 
     def record_listings(self, entries: list[ListEntry]) -> None:
-        """Remember that a section's list page showed these entries."""
+        """Remember that a section's list page showed these entries, in this order."""
         now = self.now()
         self.conn.executemany(
-            "INSERT INTO listings (url, section, list_url, list_title, list_date, first_seen, last_seen) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url, section) DO UPDATE SET "
+            "INSERT INTO listings (url, section, list_url, list_title, list_date, first_seen, last_seen, position) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url, section) DO UPDATE SET "
             "list_url = excluded.list_url, list_title = excluded.list_title, "
-            "list_date = excluded.list_date, last_seen = excluded.last_seen",
-            [(normalize.canonical_url(e.url), e.section, e.list_url, e.title, e.date, now, now) for e in entries],
+            "list_date = excluded.list_date, last_seen = excluded.last_seen, position = excluded.position",
+            [(normalize.canonical_url(e.url), e.section, e.list_url, e.title, e.date, now, now, i)
+             for i, e in enumerate(entries)],
         )
 
     def record_listing(self, entry: ListEntry) -> None:

@@ -28,7 +28,9 @@ _CODE_404 = re.compile(
 #: Longer than this, a page is content that may happen to mention the wording.
 SHORT_PAGE = 400
 
-_HOME_PATHS = ("/", "/index.shtml", "/index.html", "/index.htm", "/default.html", "/index.php")
+_HOME_FILES = ("", "index.shtml", "index.html", "index.htm", "default.html", "index.php")
+#: What may follow a section's folder on its list pages (index.shtml, index_3.shtml).
+_LIST_FILE = re.compile(r"(?:index(?:_\d+)?\.s?html?)?")
 
 
 def not_found_wording(title: str | None, text: str | None) -> str | None:
@@ -50,19 +52,25 @@ def not_found_wording(title: str | None, text: str | None) -> str | None:
     return None
 
 
-def page_kind(url: str) -> str | None:
+def page_kind(url: str, site: portal.Portal | None = None) -> str | None:
     """What a portal URL is when it is not an article: "the home page", "a section list page", or None.
 
     :param url: an absolute URL.
+    :param site: the portal (hosts, root, sections); the current one when None.
     """
+    site = site or portal.current()
     parts = urlsplit(url)
-    if (parts.hostname or "").lower() != portal.HOST:
+    if (parts.hostname or "").lower() not in site.hosts or site.is_article(url):
         return None
     path = parts.path or "/"
-    if path.lower() in _HOME_PATHS:
+    root = urlsplit(site.root).path or "/"
+    if path.startswith(root) and path[len(root):].lower() in _HOME_FILES:
         return "the home page"
-    if portal.LIST_PATH.match(path):
-        return "a section list page"
+    for section in site.sections:
+        folder = urlsplit(section.url).path or "/"
+        folder = folder if folder.endswith("/") else folder.rsplit("/", 1)[0] + "/"
+        if folder != root and path.startswith(folder) and _LIST_FILE.fullmatch(path[len(folder):]):
+            return "a section list page" if section.kind == "news" else "a section page"
     return None
 
 

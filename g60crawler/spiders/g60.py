@@ -4,8 +4,12 @@ A normal run is incremental, with the archive as its memory: each section's
 first list page, then further list pages only while they show something new
 (or until a section has been walked to its end once); article URLs already
 archived are not fetched again, except the ones due for a revisit by the
-schedule (G60_REVISIT_DAYS) or missing from a list page that should still show
-them. ``-a full=1`` walks every list page.
+schedule (G60_REVISIT_DAYS) or missing from between their neighbours on a list
+page. ``-a full=1`` walks every list page.
+
+Every list entry ends in exactly one of: an article, a failure or a duplicate
+(already known, or another URL of an article of this run); the ``g60/entries/*``
+stats count them, so that ``seen == archived + failed + duplicates``.
 """
 
 from __future__ import annotations
@@ -28,12 +32,13 @@ from ..items import (AttachmentFile, Capture, FailureItem, ListEntry, ListPage, 
 from ..pages.article import extract_raw
 from ..pages.listing import parse_listing
 from ..pages.requisites import css_requisites, html_requisites
+from ..pages.notfound import soft_404
 from ..runconfig import ConfigError, parse_flag, parse_sections, prepare, stop
 
 #: A split article with more pages than this is cut here (a pager loop guard).
 MAX_ARTICLE_PAGES = 30
-#: A list page must show this many dated entries before missing ones are suspected removed.
-MIN_DATED_ENTRIES = 3
+#: Why an attachment link was not fetched when the article links more than the limit.
+OVER_LIMIT = "over the G60_MAX_ATTACHMENTS limit"
 
 
 def content_type(response) -> str | None:
@@ -73,6 +78,9 @@ class G60Spider(scrapy.Spider):
         self._requested: set[str] = set()
         self._requisites: set[str] = set()
         self.list_counts: dict[str, dict] = {}  # per section: list pages, links seen, entries, unmatched sample
+        self.entries: dict[str, ListEntry] = {}  # every list entry of this run, by canonical URL
+        self.open_entries: set[str] = set()  # requested entries whose outcome is not recorded yet
+        self.vanished_revisits = 0
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -84,6 +92,8 @@ class G60Spider(scrapy.Spider):
         spider.fetch_attachments = config.values["G60_ATTACHMENTS"]
         spider.attachment_maxsize = config.values["G60_ATTACHMENT_MAXSIZE"]
         spider.page_requisites = config.values["G60_PAGE_REQUISITES"]
+        spider.max_attachments = config.values["G60_MAX_ATTACHMENTS"]
+        spider.max_vanished = config.values["G60_MAX_VANISHED_REVISITS"]
         spider.archive = Archive.open(config.archive, clock=config.clock)  # this spider's reads
         crawler.signals.connect(spider._close_archive, signal=signals.spider_closed)
         return spider
@@ -98,7 +108,33 @@ class G60Spider(scrapy.Spider):
                 settings.set(name, value, priority="spider")
 
     def _close_archive(self, spider) -> None:
+        if self.open_entries:
+            self.logger.error("%d list entries ended with no article, failure or duplicate: %s",
+                              len(self.open_entries), sorted(self.open_entries)[:10])
         self.archive.close()
+
+    # ------------------------------------------------------------ the outcome of each list entry
+
+    def _entry_seen(self, entry: ListEntry) -> bool:
+        """Count a list entry once per run; False if it was seen already."""
+        if entry.url in self.entries:
+            return False
+        self.entries[entry.url] = entry
+        self.crawler.stats.inc_value("g60/entries/seen")
+        return True
+
+    def entry_done(self, urls, outcome: str) -> None:
+        """Record how a requested list entry ended: ``archived``, ``failed`` or ``duplicates``.
+
+        :param urls: URLs the item names (its own, its list entry's, its captures'); the first open entry counts.
+        :param outcome: the stats key it is counted under.
+        """
+        for url in urls:
+            url = normalize.canonical_url(url)
+            if url in self.open_entries:
+                self.open_entries.discard(url)
+                self.crawler.stats.inc_value(f"g60/entries/{outcome}")
+                return
 
     # ------------------------------------------------------------ start
 
@@ -118,6 +154,11 @@ class G60Spider(scrapy.Spider):
             elif self.full or not self.archive.is_known(section.url):
                 yield scrapy.Request(section.url, callback=self.parse_page, errback=self.failed,
                                      cb_kwargs={"section": section.slug})
+        for entry in self.archive.failed_entries(self.section_slugs):
+            # an entry that failed for a reason worth retrying (a 503, an incomplete split article)
+            if entry.url not in self._requested and self._entry_seen(entry):
+                self.crawler.stats.inc_value("g60/entries/retried")
+                yield self._entry_request(entry)
         now = self.config.clock()
         for revisit in self.archive.due_revisits(now, self.config.revisit_days, self.config.page_max_age):
             if section_of(revisit.url) in self.section_slugs:
@@ -132,8 +173,9 @@ class G60Spider(scrapy.Spider):
             headers["If-None-Match"] = revisit.etag
         if revisit.last_modified:
             headers["If-Modified-Since"] = revisit.last_modified
+        # dont_filter: a redirect to a URL already requested must reach the spider, not the dupefilter
         return scrapy.Request(revisit.url, headers=headers, callback=self.parse_revisit, errback=self.failed,
-                              meta={"handle_httpstatus_list": [304]},
+                              meta={"handle_httpstatus_list": [304]}, dont_filter=True,
                               cb_kwargs={"entry": revisit.entry, "kind": revisit.kind})
 
     # ------------------------------------------------------------ lists
@@ -166,15 +208,18 @@ class G60Spider(scrapy.Spider):
             shown.add(url)
             entry = ListEntry(url=url, section=section, title=raw.title, date=raw.date, list_url=response.url)
             page_item.entries.append(entry)
+            first_sight = self._entry_seen(entry)
             if url in self._requested or self.archive.is_known(url):
+                if first_sight:  # archived before, failed for good, or already asked for in this run
+                    self.crawler.stats.inc_value("g60/entries/duplicates")
+                    self.crawler.stats.inc_value("g60/entries/known")
                 continue
             new += 1
-            self._requested.add(url)
-            yield scrapy.Request(url, callback=self.parse_article, errback=self.failed,
-                                 cb_kwargs={"entry": entry})
+            yield self._entry_request(entry)
         self.crawler.stats.set_value(f"g60/sections/{section}", dict(counts))
+        # judged before this page's entries are recorded, against the order of an earlier sighting
+        yield from self._vanished(section, page_item.entries, shown)
         yield page_item
-        yield from self._vanished(section, listing, shown)
         following = listing.next_page if listing.next_page and on_portal(listing.next_page) else None
         if following and normalize.canonical_url(following) in self._requested:
             following = None  # a pager that points back: the section's end
@@ -191,15 +236,32 @@ class G60Spider(scrapy.Spider):
         else:
             self.crawler.stats.inc_value("g60/list/stopped_at_known_page")
 
-    def _vanished(self, section: str, listing, shown: set[str]):
-        """Revisit archived articles a list page should show between its dates, but does not."""
-        dates = sorted(e.date[:10] for e in listing.entries if e.date)
-        if len(dates) < MIN_DATED_ENTRIES:
-            return
-        for revisit in self.archive.listed_between(section, dates[-1], dates[0]):
-            if revisit.url not in shown and revisit.url not in self._requested:
-                self.crawler.stats.inc_value("g60/revisits/vanished_from_list")
-                yield self._revisit_request(revisit)
+    def _entry_request(self, entry: ListEntry) -> scrapy.Request:
+        """The request for a list entry, counted open until its outcome is recorded."""
+        self._requested.add(entry.url)
+        self.open_entries.add(entry.url)
+        # dont_filter: a redirect to a URL already requested must reach the spider, not the dupefilter
+        return scrapy.Request(entry.url, callback=self.parse_article, errback=self.failed, dont_filter=True,
+                              cb_kwargs={"entry": entry})
+
+    def _vanished(self, section: str, entries: list[ListEntry], shown: set[str]):
+        """Revisit archived articles missing from between two neighbours that were listed around them.
+
+        Only that is evidence of a removal: a pinned (置顶) old entry, or entries
+        pushed to the next page, are not. At most G60_MAX_VANISHED_REVISITS a run.
+        """
+        pairs = [(a.url, b.url) for a, b in zip(entries, entries[1:])]
+        for revisit in self.archive.missing_between(section, pairs):
+            if revisit.url in shown or revisit.url in self._requested:
+                continue
+            if self.vanished_revisits >= self.max_vanished:
+                self.crawler.stats.inc_value("g60/revisits/vanished_over_limit")
+                self.logger.warning("not revisiting %s, missing from its list: over G60_MAX_VANISHED_REVISITS",
+                                    revisit.url)
+                continue
+            self.vanished_revisits += 1
+            self.crawler.stats.inc_value("g60/revisits/vanished_from_list")
+            yield self._revisit_request(revisit)
 
     # ------------------------------------------------------------ articles
 
@@ -218,7 +280,34 @@ class G60Spider(scrapy.Spider):
         raw = self._raw(response)
         raw.section = section_of(response.url) or (entry and entry.section)
         raw.list_entry = entry
+        requested = normalize.canonical_url(response.meta.get("redirect_urls", [response.url])[0])
+        final = normalize.canonical_url(response.url)
+        why = soft_404(requested, final, raw.title or raw.title_tag, "\n".join(raw.paragraphs),
+                       self._other_articles(requested, final, entry))
+        if why:
+            self.crawler.stats.inc_value("g60/soft_404")
+            yield FailureItem(url=requested, reason="soft 404", detail=why[:500],
+                              section=(entry and entry.section) or section_of(requested),
+                              captures=raw.captures)
+            return
         yield from self._next_or_done(raw, pages=1)
+
+    def _other_articles(self, requested: str, final: str, entry: ListEntry | None) -> set[str]:
+        """{final} when a redirect landed on another article (listed in this run or archived), else empty.
+
+        The same article moved to a new URL (same list title, or already one of its
+        archived URLs) is not another article: the redirect is kept as its alias.
+        """
+        if final == requested or not portal.current().is_article(final):
+            return set()
+        title = normalize.clean_text(entry.title) if entry and entry.title else None
+        other = self.entries.get(final)
+        if other is not None:
+            return set() if title and normalize.clean_text(other.title) == title else {final}
+        archived = self.archive.article(final) if self.archive.is_known(final) else None
+        if archived is None or requested in archived["urls"]:
+            return set()
+        return set() if title and normalize.clean_text(archived["title"]) == title else {final}
 
     def parse_revisit(self, response, entry: ListEntry | None, kind: str):
         if response.status == 304:
@@ -241,15 +330,40 @@ class G60Spider(scrapy.Spider):
         yield from self._requisites_of(response)
         later = self._extract(response)
         later.captures = [capture_of(response, self.config.clock)]
-        yield from self._next_or_done(join_pages(first, later), pages + 1)
+        requested = normalize.canonical_url(response.meta.get("redirect_urls", [response.url])[0])
+        gone = soft_404(requested, normalize.canonical_url(response.url), later.title or later.title_tag,
+                        "\n".join(later.paragraphs))
+        joined = join_pages(first, later, failed="soft 404" if gone else None)
+        if isinstance(joined, FailureItem):
+            yield joined
+        else:
+            yield from self._next_or_done(joined, pages + 1)
 
     def _next_or_done(self, raw: RawArticle, pages: int):
         nxt = raw.next_page
         if nxt and on_portal(nxt) and pages < MAX_ARTICLE_PAGES:
-            yield scrapy.Request(nxt, callback=self.parse_article_page, errback=self.page_failed,
+            yield scrapy.Request(nxt, callback=self.parse_article_page, errback=self.page_failed, dont_filter=True,
                                  cb_kwargs={"first": raw, "pages": pages})
         else:
-            yield from self._attachments(raw, list(raw.attachments) if self.fetch_attachments else [])
+            yield from self._attachments(raw, self._attachment_plan(raw) if self.fetch_attachments else [])
+
+    def _attachment_plan(self, raw: RawArticle) -> list[dict]:
+        """The article's attachment links to fetch: each URL once, at most G60_MAX_ATTACHMENTS on the portal.
+
+        The links over the limit are recorded on the article as skipped, with the reason.
+        """
+        unique: dict[str, dict] = {}
+        for link in raw.attachments:
+            unique.setdefault(normalize.canonical_url(link["url"]), link)  # the first link of each URL
+        pending, fetched = [], 0
+        for link in unique.values():
+            if on_host(link["url"]) and fetched >= self.max_attachments:
+                raw.attachment_files.append(AttachmentFile(link["url"], link["name"], "skipped", reason=OVER_LIMIT))
+                self.crawler.stats.inc_value("g60/attachments/over_limit")
+                continue
+            fetched += on_host(link["url"])
+            pending.append(link)
+        return pending
 
     # ------------------------------------------------------------ attachments
 
@@ -289,11 +403,12 @@ class G60Spider(scrapy.Spider):
         yield from self._attachments(kwargs["raw"], kwargs["pending"])
 
     def page_failed(self, failure):
-        """A later page of a split article failed: keep the pages we have, record the gap."""
-        first = failure.request.cb_kwargs["first"]
-        first.next_page = None
-        yield first
-        yield from self.failed(failure)
+        """A later page of a split article failed: the article is incomplete, a failure (retried later)."""
+        reason, _detail = failure_reason(failure)
+        incomplete = join_pages(failure.request.cb_kwargs["first"], None, failed=reason)
+        if failure.check(HttpError):
+            incomplete.captures.append(capture_of(failure.value.response, self.config.clock))
+        yield incomplete
 
     def parse_page(self, response, section: str):
         yield from self._requisites_of(response)
