@@ -233,7 +233,7 @@ def test_hostile_page_in_a_crawl(faulty, url, request):
     assert outcome(archive, url) == expected
     if expected == "archived":
         (body,) = query(archive, "SELECT body FROM articles WHERE canonical_url = ?", (url,))[0]
-        assert body == ("正文" if url == MANY_LINKS else "正文\n\n链接")
+        assert body == ("正文。" if url == MANY_LINKS else "正文\n\n链接")
 
 
 @pytest.mark.reliability('page 2 of a split article answers 503 to every try',
