@@ -62,8 +62,10 @@ class FetchPlanning:
     def missing_between(self, section: str, pairs: list[tuple[str, str]]) -> list[Revisit]:
         """Archived articles last listed between two entries that a list page now shows side by side.
 
-        Evidence of a removal: the three were on one list page, in this order, at
-        their last sighting (same list URL, same time); now the neighbours are adjacent.
+        Evidence of a removal: at their last sighting the three were in this order
+        in the section's list (on one list page, or across the boundary of two
+        consecutive pages), and the one between was seen with a neighbour; now the
+        neighbours are adjacent.
 
         :param section: the section of the list page.
         :param pairs: (url, next url) of the entries now adjacent on the page, in its order.
@@ -71,12 +73,15 @@ class FetchPlanning:
         found: dict[str, None] = {}
         for before, after in pairs:
             for (url,) in self.conn.execute(
-                "SELECT x.url FROM listings a JOIN listings b ON b.section = a.section AND b.list_url = a.list_url "
-                "AND b.last_seen = a.last_seen AND b.position > a.position "
-                "JOIN listings x ON x.section = a.section AND x.list_url = a.list_url AND x.last_seen = a.last_seen "
-                "AND x.position > a.position AND x.position < b.position "
+                "SELECT x.url FROM listings a JOIN listings b ON b.section = a.section "
+                "JOIN listings x ON x.section = a.section "
                 "JOIN article_urls u ON u.url = x.url JOIN articles ar ON ar.id = u.article_id "
-                "WHERE a.section = ? AND a.url = ? AND b.url = ? AND ar.removed_at IS NULL ORDER BY x.position",
+                "WHERE a.section = ? AND a.url = ? AND b.url = ? AND ar.removed_at IS NULL "
+                "AND (a.list_page, a.position) < (x.list_page, x.position) "
+                "AND (x.list_page, x.position) < (b.list_page, b.position) "
+                "AND ((a.list_url = b.list_url AND a.last_seen = b.last_seen) OR b.list_page = a.list_page + 1) "
+                "AND ((x.list_url = a.list_url AND x.last_seen = a.last_seen) "
+                "OR (x.list_url = b.list_url AND x.last_seen = b.last_seen)) ORDER BY x.list_page, x.position",
                 (section, normalize.canonical_url(before), normalize.canonical_url(after)),
             ):
                 found[url] = None

@@ -221,9 +221,9 @@ CREATE TABLE article_attachments (
     (5, "index for list entries by section and date (vanished-from-list checks)", """
 CREATE INDEX listings_section_date ON listings(section, list_date);
 """),
-    (6, "position of a list entry on its list page (removals inferred from neighbours)", """
+    (6, "place of a list entry in its section's list: page and position (removals inferred from neighbours)", """
+ALTER TABLE listings ADD COLUMN list_page INTEGER;
 ALTER TABLE listings ADD COLUMN position INTEGER;
-CREATE INDEX listings_page ON listings(list_url, last_seen, position);
 """),
 ]
 

@@ -178,12 +178,12 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         """Remember that a section's list page showed these entries, in this order."""
         now = self.now()
         self.conn.executemany(
-            "INSERT INTO listings (url, section, list_url, list_title, list_date, first_seen, last_seen, position) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url, section) DO UPDATE SET "
-            "list_url = excluded.list_url, list_title = excluded.list_title, "
-            "list_date = excluded.list_date, last_seen = excluded.last_seen, position = excluded.position",
-            [(normalize.canonical_url(e.url), e.section, e.list_url, e.title, e.date, now, now, i)
-             for i, e in enumerate(entries)],
+            "INSERT INTO listings (url, section, list_url, list_title, list_date, first_seen, last_seen, "
+            "list_page, position) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) ON CONFLICT(url, section) DO UPDATE SET "
+            "list_url = excluded.list_url, list_title = excluded.list_title, list_date = excluded.list_date, "
+            "last_seen = excluded.last_seen, list_page = excluded.list_page, position = excluded.position",
+            [(normalize.canonical_url(e.url), e.section, e.list_url, e.title, e.date, now, now,
+              _list_page(e.list_url), i) for i, e in enumerate(entries)],
         )
 
     def record_listing(self, entry: ListEntry) -> None:
@@ -392,6 +392,12 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         tables = ("articles", "article_versions", "article_urls", "listings", "captures", "blobs",
                   "failures", "crawl_runs")
         return {t: self.db[t].count for t in tables}
+
+
+def _list_page(url: str | None) -> int | None:
+    """0 for a section's first list page, n for ``index_n.shtml``; None for no list page."""
+    m = portal.LIST_PATH.match(urlsplit(url).path) if url else None
+    return int(m["page"] or 0) if m else None
 
 
 def _json(value) -> str:
