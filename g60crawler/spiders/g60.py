@@ -107,10 +107,12 @@ class G60Spider(scrapy.Spider):
                                 ("CONCURRENT_REQUESTS", 16), ("CONCURRENT_REQUESTS_PER_DOMAIN", 16)):
                 settings.set(name, value, priority="spider")
 
-    def _close_archive(self, spider) -> None:
+    def _close_archive(self, spider, reason: str = "finished") -> None:
         if self.open_entries:
-            self.logger.error("%d list entries ended with no article, failure or duplicate: %s",
-                              len(self.open_entries), sorted(self.open_entries)[:10])
+            # a finished crawl must account for every entry; a stopped one leaves some for the next run
+            log = self.logger.error if reason == "finished" else self.logger.warning
+            log("%d list entries ended with no article, failure or duplicate (%s): %s",
+                len(self.open_entries), reason, sorted(self.open_entries)[:10])
         self.archive.close()
 
     # ------------------------------------------------------------ the outcome of each list entry
