@@ -242,6 +242,18 @@ def current_version(conn: sqlite3.Connection) -> int:
     return conn.execute("SELECT COALESCE(MAX(version), 0) FROM schema_migrations").fetchone()[0]
 
 
+def _statements(sql: str):
+    """The SQL statements of a migration script, one by one (triggers kept whole)."""
+    statement = ""
+    for line in sql.splitlines(keepends=True):
+        statement += line
+        if sqlite3.complete_statement(statement):
+            yield statement
+            statement = ""
+    if statement.strip():
+        yield statement
+
+
 def migrate(conn: sqlite3.Connection) -> list[int]:
     """Apply the migrations not yet applied; return their numbers.
 
@@ -258,9 +270,15 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
     for version, description, sql in MIGRATIONS:
         if version <= done:
             continue
-        # The DDL and its record commit together, or not at all.
+        # The DDL and its record commit together, or not at all; the write lock is taken first, so
+        # two processes opening a new archive at once (a crawl and a reader) cannot apply it twice.
         try:
-            conn.executescript(f"BEGIN;\n{sql}")
+            conn.execute("BEGIN IMMEDIATE")
+            if current_version(conn) >= version:
+                conn.rollback()
+                continue
+            for statement in _statements(sql):
+                conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                 (version, description, _now()),
