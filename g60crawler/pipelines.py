@@ -13,6 +13,7 @@ from .archive import Archive, ArchiveError
 from .assemble import build_article
 from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run, check_sections
 from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, RawArticle, Requisite, SectionSwept
+from .pages.pager import page_number
 
 logger = logging.getLogger(__name__)
 
@@ -123,7 +124,8 @@ class ArchivePipeline:
             else:
                 logger.warning("failure: %s: %s", item.url, item.reason)
         elif isinstance(item, ListPage):
-            self.archive.record_listings(item.entries)
+            number = page_number(item.url)  # its place in the section's list orders its entries
+            self.archive.record_listings(item.entries, number[1] if number else None)
             if item.capture is not None:
                 self.archive.store_capture(item.capture, self.run_id)
         elif isinstance(item, Requisite):

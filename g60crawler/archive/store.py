@@ -174,8 +174,12 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
 
     # ------------------------------------------------------------ listings, failures
 
-    def record_listings(self, entries: list[ListEntry]) -> None:
-        """Remember that a section's list page showed these entries, in this order."""
+    def record_listings(self, entries: list[ListEntry], list_page: int | None = None) -> None:
+        """Remember that a section's list page showed these entries, in this order.
+
+        :param entries: the entries, in the page's order (their positions).
+        :param list_page: the page's number in the section's list (0 for the first), if known.
+        """
         now = self.now()
         self.conn.executemany(
             "INSERT INTO listings (url, section, list_url, list_title, list_date, first_seen, last_seen, "
@@ -183,7 +187,7 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
             "list_url = excluded.list_url, list_title = excluded.list_title, list_date = excluded.list_date, "
             "last_seen = excluded.last_seen, list_page = excluded.list_page, position = excluded.position",
             [(normalize.canonical_url(e.url), e.section, e.list_url, e.title, e.date, now, now,
-              _list_page(e.list_url), i) for i, e in enumerate(entries)],
+              list_page, i) for i, e in enumerate(entries)],
         )
 
     def record_listing(self, entry: ListEntry) -> None:
@@ -392,12 +396,6 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         tables = ("articles", "article_versions", "article_urls", "listings", "captures", "blobs",
                   "failures", "crawl_runs")
         return {t: self.db[t].count for t in tables}
-
-
-def _list_page(url: str | None) -> int | None:
-    """0 for a section's first list page, n for ``index_n.shtml``; None for no list page."""
-    m = portal.LIST_PATH.match(urlsplit(url).path) if url else None
-    return int(m["page"] or 0) if m else None
 
 
 def _json(value) -> str:
