@@ -11,7 +11,7 @@ from typing import Callable
 
 from .. import normalize
 from ..assemble import join_pages
-from ..items import RawArticle
+from ..items import FailureItem, RawArticle
 from ..pages.article import extract_raw
 from ..pages.decode import content_type
 
@@ -48,7 +48,7 @@ def join_article(first: RawArticle, page_at: Callable[[str], RawArticle | None])
 
     :param first: the extracted first page.
     :param page_at: the extracted page at a URL, or None when it was not captured.
-    :raises Incomplete: a linked next page is missing (or join_pages marks the article incomplete).
+    :raises Incomplete: a linked next page is missing, or join_pages finds it empty.
     """
     raw = first
     seen = {normalize.canonical_url(first.url)}
@@ -56,11 +56,9 @@ def join_article(first: RawArticle, page_at: Callable[[str], RawArticle | None])
         nxt = raw.next_page
         if not nxt or normalize.canonical_url(nxt) in seen:  # the last page, or a page linking back
             break
-        later = page_at(nxt)
-        if later is None:
-            raise Incomplete(nxt)
         seen.add(normalize.canonical_url(nxt))
-        raw = join_pages(raw, later)
-    if getattr(raw, "incomplete", False):  # join_pages may learn to say so itself
-        raise Incomplete(raw.next_page or raw.url)
+        joined = join_pages(raw, page_at(nxt))
+        if isinstance(joined, FailureItem):  # the page is missing, or came back empty
+            raise Incomplete(nxt)
+        raw = joined
     return raw
