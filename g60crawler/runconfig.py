@@ -283,7 +283,7 @@ def prepare(crawler) -> RunConfig:
         stop(f"G60_ARCHIVE: cannot lock {lock.path}: {exc.strerror}")
     crawler.g60_lock = lock
     try:
-        Archive.open(config.archive, clock=config.clock).close()
+        Archive.open(config.archive, clock=config.clock, check=True).close()
     except ArchiveError as exc:
         stop(f"G60_ARCHIVE: {exc}")
     return config

@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
+import os
+import secrets
 import sqlite3
+from collections.abc import Iterator
+from pathlib import Path
 from typing import TextIO
 
 from .search import Filters, iter_articles
@@ -14,6 +19,44 @@ EXPORT_COLUMNS = ("id", "canonical_url", "kind", "title", "summary", "body", "ed
                   "published", "cities", "images", "attachments", "extraction", "first_seen", "last_changed",
                   "current_version", "removed_at")
 _JSON_COLUMNS = ("cities", "images", "attachments")
+
+#: What a spreadsheet takes as the start of a formula (OWASP, "CSV injection").
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def spreadsheet_safe(value):
+    """A CSV cell a spreadsheet shows as text: a leading ``'`` before ``= + - @``, tab or CR.
+
+    :param value: the cell (anything not a string is returned as it is).
+    """
+    if isinstance(value, str) and value.startswith(FORMULA_START):
+        return "'" + value
+    return value
+
+
+@contextlib.contextmanager
+def written_atomically(path: Path, encoding: str) -> Iterator[TextIO]:
+    """A text file that appears at ``path`` only when complete: written beside it, then renamed.
+
+    On any error (a full disk, an interruption) the partial file is removed and ``path``
+    is left as it was.
+
+    :param path: the file to write.
+    :param encoding: its text encoding.
+    """
+    path = Path(path)
+    partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the user's umask applies
+    try:
+        with open(fd, "w", encoding=encoding, newline="") as stream:
+            yield stream
+            stream.flush()
+            os.fsync(stream.fileno())
+        os.replace(partial, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(partial)
+        raise
 
 
 _ATTACHMENT_PATHS = (
@@ -47,7 +90,8 @@ def write_csv(conn: sqlite3.Connection, out: TextIO, filters: Filters = Filters(
     """Write CSV (the caller opens ``out`` as ``utf-8-sig`` so spreadsheets read it as UTF-8).
 
     List columns are joined: sections and cities by ``;``, images and
-    attachments as JSON text. Returns the number of articles.
+    attachments as JSON text. A cell a spreadsheet would run as a formula gets a
+    leading ``'`` (:func:`spreadsheet_safe`). Returns the number of articles.
     """
     columns = (*EXPORT_COLUMNS, "sections", *(("attachment_paths",) if with_attachments else ()))
     writer = csv.writer(out)
@@ -58,6 +102,6 @@ def write_csv(conn: sqlite3.Connection, out: TextIO, filters: Filters = Filters(
         row["sections"] = ";".join(row["sections"])
         if with_attachments:
             row["attachment_paths"] = ";".join(row["attachment_paths"])
-        writer.writerow([row[c] for c in columns])
+        writer.writerow([spreadsheet_safe(row[c]) for c in columns])
         n += 1
     return n

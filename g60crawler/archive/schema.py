@@ -228,6 +228,10 @@ ALTER TABLE listings ADD COLUMN position INTEGER;
 ]
 
 
+#: The newest schema this code knows; an archive above it is refused (it was written by a newer g60crawler).
+LATEST_VERSION = MIGRATIONS[-1][0]
+
+
 def _now() -> str:
     return datetime.now(timezone.utc).isoformat(timespec="seconds")
 
@@ -252,6 +256,17 @@ def _statements(sql: str):
             statement = ""
     if statement.strip():
         yield statement
+
+
+def is_archive(conn: sqlite3.Connection) -> bool:
+    """Whether the database holds g60crawler's migration record (read only)."""
+    return conn.execute(
+        "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'schema_migrations'").fetchone() is not None
+
+
+def archive_version(conn: sqlite3.Connection) -> int:
+    """The archive's schema version: the higher of its migration record and ``PRAGMA user_version``."""
+    return max(current_version(conn), conn.execute("PRAGMA user_version").fetchone()[0])
 
 
 def migrate(conn: sqlite3.Connection) -> list[int]:
@@ -288,4 +303,9 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             conn.rollback()
             raise
         applied.append(version)
+    version = current_version(conn)
+    if conn.execute("PRAGMA user_version").fetchone()[0] != version:
+        # also in the file header, where any SQLite tool (and an older g60crawler) can see it
+        conn.execute(f"PRAGMA user_version = {int(version)}")
+        conn.commit()
     return applied

@@ -7,11 +7,12 @@ import re
 import sqlite3
 from collections.abc import Iterator
 from dataclasses import dataclass
+from datetime import datetime
 
 from ..cities import CITIES
 from .fts import QueryError, parse_query
 
-_DATE = re.compile(r"^\d{4}(?:-\d{2}(?:-\d{2})?)?$")
+_DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")
 
 #: The sections of article ``{a}.id``, from the base tables and their indexes. The
 #: ``article_sections`` view gives the same rows, but SQLite rebuilds a UNION view each
@@ -23,6 +24,25 @@ SNIPPET_CHARS = 40
 
 class SearchError(ValueError):
     """A search the user must change: a bad filter, an empty or invalid query."""
+
+
+_DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+
+
+def check_date(value: str, name: str = "date") -> str:
+    """A ``--since``/``--until`` value, if it is a real year, month or day (2023-02-30 is not).
+
+    :param value: YYYY, YYYY-MM or YYYY-MM-DD.
+    :param name: the option, for the message.
+    :raises SearchError: for anything else.
+    """
+    try:
+        if not _DATE.match(value):
+            raise ValueError
+        datetime.strptime(value, _DATE_FORMATS[len(value)])
+    except ValueError:
+        raise SearchError(f"--{name} must be a date like 2023, 2023-06 or 2023-06-06, got {value!r}") from None
+    return value
 
 
 @dataclass(frozen=True)
@@ -39,8 +59,8 @@ class Filters:
     def check(self) -> None:
         for name in ("since", "until"):
             value = getattr(self, name)
-            if value is not None and not _DATE.match(value):
-                raise SearchError(f"--{name} must be a date like 2023, 2023-06 or 2023-06-06, got {value!r}")
+            if value is not None:
+                check_date(value, name)
         if self.city is not None and self.city not in CITIES:
             raise SearchError(f"--city must be one of {' '.join(CITIES)}, got {self.city!r}")
 
@@ -206,3 +226,18 @@ def iter_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query:
     names = [*columns, "sections"]
     for row in cur:
         yield dict(zip(names, row))
+
+
+def count(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), raw: bool = False) -> int:
+    """How many articles :func:`search` finds without a limit.
+
+    :param query: as for :func:`search`.
+    :param filters: as for :func:`search`.
+    :param raw: as for :func:`search`.
+    """
+    m = _matching(query, filters, raw)
+    if m.match:
+        sql, args = f"SELECT COUNT(*) FROM {_FTS_SOURCE} WHERE articles_fts MATCH ? AND {m.where}", [m.match, *m.params]
+    else:
+        sql, args = f"SELECT COUNT(*) FROM articles a WHERE {m.where}", m.params
+    return conn.execute(sql, args).fetchone()[0]

@@ -27,8 +27,8 @@ from .errors import ArchiveError
 from .fts import segment
 from .planning import PERMANENT_REASONS, FetchPlanning, Revisit  # noqa: F401 (re-exported)
 from .runs import RunLog
+from .connection import open_connection
 from .versions import VersionHistory
-from .schema import migrate
 
 #: The fields whose change makes a new version of an article.
 VERSIONED_FIELDS = ("title", "summary", "body", "editor", "source", "author", "published",
@@ -59,6 +59,8 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         self.conn: sqlite3.Connection = db.conn
         self.clock = clock or _system_clock
         self.files_dir: Path | None = None  # where attachment files go: <archive folder>/attachments
+        self.read_only = False  # opened with read_only=True: nothing is committed
+        self.immutable = False  # read-only media: opened with immutable=1
 
     def now(self) -> str:
         """The current time as the archive writes it (UTC, ISO 8601)."""
@@ -68,39 +70,23 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
 
     @classmethod
     def open(cls, path: str | os.PathLike, create: bool = True,
-             clock: Callable[[], datetime] | None = None) -> Archive:
-        """Open (and create or upgrade) an archive file.
+             clock: Callable[[], datetime] | None = None, read_only: bool = False,
+             check: bool = False) -> Archive:
+        """Open an archive file: created or upgraded, or (``read_only``) only read.
 
         :param path: the database file, or ``:memory:``.
         :param create: False to refuse a path that does not exist yet.
         :param clock: what "now" is (default the system clock; tests and replays freeze it).
+        :param read_only: never write to the file or beside it (search, show, export, serve).
+        :param check: refuse a damaged file (``PRAGMA quick_check``), as a crawl does before it starts.
         """
-        path = str(path)
-        if path != ":memory:":
-            p = Path(path)
-            if p.is_dir():
-                raise ArchiveError(f"{path} is a directory, not an archive file")
-            if not p.exists():
-                if not create:
-                    raise ArchiveError(f"no archive at {path}")
-                try:
-                    p.parent.mkdir(parents=True, exist_ok=True)
-                except OSError as exc:
-                    raise ArchiveError(f"cannot create {p.parent}: {exc.strerror}") from exc
-        try:
-            conn = sqlite3.connect(path, timeout=30)
-            conn.execute("PRAGMA schema_version").fetchone()
-            if path != ":memory:":
-                conn.execute("PRAGMA journal_mode = WAL")
-            conn.execute("PRAGMA synchronous = NORMAL")
-            conn.execute("PRAGMA foreign_keys = ON")
-            migrate(conn)
-        except sqlite3.DatabaseError as exc:
-            raise ArchiveError(f"{path} is not a usable archive: {exc}") from exc
+        conn, immutable = open_connection(path, create=create, read_only=read_only, check=check)
         archive = cls(sqlite_utils.Database(conn), clock)
-        if path != ":memory:":
+        archive.read_only, archive.immutable = read_only, immutable
+        if str(path) != ":memory:":
             archive.files_dir = Path(path).resolve().parent / "attachments"
-        archive._seed_sections()
+        if not read_only:
+            archive._seed_sections()
         return archive
 
     def _seed_sections(self) -> None:
@@ -119,7 +105,8 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         self.conn.commit()
 
     def close(self) -> None:
-        self.conn.commit()
+        if not self.read_only:
+            self.conn.commit()
         self.conn.close()
 
     # ------------------------------------------------------------ captures

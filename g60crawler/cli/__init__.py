@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import errno
+import inspect
 import json
+import os
+import re
+import sqlite3
+import sys
 from pathlib import Path
 
 import click
@@ -22,15 +28,96 @@ db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=Tru
                          type=click.Path(path_type=Path), help="The archive file.")
 
 
-def open_archive(path: Path) -> Archive:
-    """Open an existing archive for a command, or stop with a one-line error."""
+def open_archive(path: Path, read_only: bool = False) -> Archive:
+    """Open an existing archive for a command, or stop with a one-line error.
+
+    :param path: the archive file.
+    :param read_only: never write to it or beside it (commands that only read).
+    """
     try:
-        return Archive.open(path, create=False)
+        return Archive.open(path, create=False, read_only=read_only)
     except ArchiveError as exc:
         raise click.ClickException(str(exc)) from exc
 
 
-@click.group()
+class BadValue(click.ClickException):
+    """A value the command cannot work with (an impossible date, an empty query): one line, exit 2 like
+    click's own usage errors."""
+
+    exit_code = 2
+
+
+#: An indented paragraph of a command's help: an example, printed line by line as written.
+_EXAMPLE = re.compile(r"\n\n(?=[ \t]+\S)")
+
+
+def keep_examples(help_text: str | None) -> str | None:
+    """Mark every indented paragraph with click's ``\\b`` so it is not rewrapped.
+
+    :param help_text: a command's help (its docstring).
+    """
+    if not help_text:
+        return help_text
+    return _EXAMPLE.sub("\n\n\b\n", inspect.cleandoc(help_text))
+
+
+def _stdout_failed() -> bool:
+    """Whether standard output can no longer be written (a full disk, a closed pipe).
+
+    If so it is pointed at /dev/null, so that Python's last flush at exit adds no second message.
+    """
+    try:
+        sys.stdout.flush()
+        return False
+    except OSError:
+        pass
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):
+        pass  # not a real file (tests): nothing is flushed at exit
+    return True
+
+
+def user_error(exc: BaseException) -> click.ClickException | None:
+    """The one-line error a user sees for an exception from the archive or the system, or None.
+
+    :param exc: what a command raised.
+    """
+    if isinstance(exc, sqlite3.Error):
+        return click.ClickException(f"the archive could not be used: {exc}")
+    if isinstance(exc, OverflowError):
+        return click.ClickException(f"a number out of range: {exc}")
+    if isinstance(exc, OSError):
+        reason = exc.strerror or str(exc)
+        if exc.filename is not None:
+            return click.ClickException(f"cannot use {exc.filename}: {reason}")
+        if _stdout_failed():
+            if exc.errno == errno.EPIPE:  # `| head`: the reader has what it wanted
+                return click.exceptions.Exit(1)
+            return click.ClickException(f"cannot write to standard output: {reason}")
+        return click.ClickException(reason)
+    return None
+
+
+class Commands(click.Group):
+    """The `g60crawler` group: examples kept as written, known failures as one line, never a traceback."""
+
+    def add_command(self, cmd: click.Command, name: str | None = None) -> None:
+        cmd.help = keep_examples(cmd.help)
+        super().add_command(cmd, name)
+
+    def invoke(self, ctx: click.Context):
+        try:
+            return super().invoke(ctx)
+        except (sqlite3.Error, OSError, OverflowError) as exc:
+            translated = user_error(exc)
+            if translated is None:
+                raise
+            raise translated from exc
+
+
+@click.group(cls=Commands)
 @click.version_option(package_name="g60crawler")
 @click.option("--portal", "portal_file", envvar="G60_PORTAL", type=click.Path(dir_okay=False, path_type=Path),
               help="The portal file (as `-s G60_PORTAL=FILE` for the crawl); the built-in one when not given.")
@@ -103,7 +190,7 @@ def runs(db_path: Path, limit: int, fmt: str) -> None:
 
         g60crawler runs --db archive/g60.sqlite --limit 5
     """
-    archive = open_archive(db_path)
+    archive = open_archive(db_path, read_only=True)
     try:
         rows = archive.runs(limit)
     finally:
@@ -166,9 +253,12 @@ def fixture(url_or_capture: str, name: str, record_dir: Path | None, into: Path,
         saved = read_response(record_dir, url_or_capture)
         url, status, headers, body = url_or_capture, saved.status, saved.headers, saved.body
     else:
-        archive = open_archive(db_path)
+        archive = open_archive(db_path, read_only=True)
         try:
-            found = archive.find_capture(url_or_capture)
+            try:
+                found = archive.find_capture(url_or_capture)
+            except ValueError as exc:  # urllib's: 'http://[::1', a port out of range
+                raise BadValue(f"not a capture id or URL: {url_or_capture!r} ({exc})") from exc
             if found is None:
                 raise click.ClickException(f"no capture {url_or_capture!r} in the archive")
             capture_id, url, status, headers = found

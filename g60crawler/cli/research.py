@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
+import codecs
 import csv
-import io
 import json
 import sys
 from pathlib import Path
 
 import click
 
-from ..archive.export import write_csv, write_jsonl
-from ..archive.search import Filters, SearchError, search as search_archive
+from ..archive.export import spreadsheet_safe, write_csv, write_jsonl, written_atomically
+from ..archive.search import Filters, SearchError, count as count_matches, search as search_archive
 from ..archive.stats import BY, counts
 from ..cities import CITIES
 from .. import portal
-from . import db_option, main, open_archive
+from . import BadValue, db_option, main, open_archive
 
 
 def filter_options(command):
@@ -39,7 +39,7 @@ def _filters(section, since, until, editor, city) -> Filters:
     try:
         filters.check()
     except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise BadValue(str(exc)) from exc
     return filters
 
 
@@ -62,7 +62,8 @@ def _pad(text: str, width: int) -> str:
 @main.command()
 @click.argument("query")
 @filter_options
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(1, 100_000))
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0),
+              help="At most this many articles; 0 for all (how many matched is said on stderr).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--raw", is_flag=True, help="Pass QUERY to SQLite FTS5 as it is (its syntax, over the bigram index).")
@@ -78,11 +79,12 @@ def search(query, section, since, until, editor, city, limit, sort, fmt, raw, db
         g60crawler search 合肥 --since 2023 --section g60zx --sort date
     """
     filters = _filters(section, since, until, editor, city)
-    archive = open_archive(db_path)
+    archive = open_archive(db_path, read_only=True)
     try:
-        hits = search_archive(archive.conn, query, filters, sort, limit, raw)
+        hits = search_archive(archive.conn, query, filters, sort, limit or -1, raw)
+        total = count_matches(archive.conn, query, filters, raw) if limit and len(hits) == limit else len(hits)
     except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
+        raise BadValue(str(exc)) from exc
     finally:
         archive.close()
     if fmt == "json":
@@ -91,8 +93,9 @@ def search(query, section, since, until, editor, city, limit, sort, fmt, raw, db
         writer = csv.writer(sys.stdout)
         writer.writerow(["id", "published", "sections", "title", "editor", "cities", "url", "snippet"])
         for h in hits:
-            writer.writerow([h.id, h.published, ";".join(h.sections), h.title, h.editor, ";".join(h.cities),
-                             h.url, h.snippet])
+            writer.writerow([spreadsheet_safe(c) for c in (h.id, h.published, ";".join(h.sections), h.title,
+                                                          h.editor, ";".join(h.cities), h.url, h.snippet)])
+        sys.stdout.flush()  # a full disk is reported here, not at exit
     else:
         if not hits:
             click.echo("no article matches")
@@ -102,6 +105,8 @@ def search(query, section, since, until, editor, city, limit, sort, fmt, raw, db
             click.echo(f"     {(h.published or '')[:10]}  {','.join(h.sections)}  {h.editor or ''}  {h.url}")
             click.echo(f"     {h.snippet}")
         click.echo(f"{len(hits)} article(s)")
+    if total > len(hits):  # on stderr: a pipe gets the rows only
+        click.echo(f"{len(hits)} of {total} matching articles shown: --limit 0 shows all", err=True)
 
 
 @main.command()
@@ -117,9 +122,9 @@ def show(id_or_url: str, versions: bool, fmt: str, db_path: Path) -> None:
         g60crawler show 12 --versions
         g60crawler show http://g60.chinadevelopment.com.cn/g60zx/2023/0606/1630012.shtml
     """
-    archive = open_archive(db_path)
+    archive = open_archive(db_path, read_only=True)
     try:
-        article = archive.article(id_or_url)
+        article = _article(archive, id_or_url)
     finally:
         archive.close()
     if article is None:
@@ -154,6 +159,16 @@ def show(id_or_url: str, versions: bool, fmt: str, db_path: Path) -> None:
             click.echo(f"\n{v['body']}\n")
 
 
+def _article(archive, id_or_url: str) -> dict | None:
+    """The article of an id or a URL; None for an id no article can have or a URL that cannot be one."""
+    if id_or_url.isascii() and id_or_url.isdigit() and not 0 < int(id_or_url) < 2**63:
+        return None  # beyond SQLite's integers
+    try:
+        return archive.article(id_or_url)
+    except ValueError as exc:  # urllib's: 'http://[::1', a port out of range
+        raise BadValue(f"not an article id or URL: {id_or_url!r} ({exc})") from exc
+
+
 @main.command()
 @click.option("--by", "by", type=click.Choice(BY), default="section", show_default=True)
 @filter_options
@@ -169,7 +184,7 @@ def stats(by: str, section, since, until, editor, city, fmt: str, db_path: Path)
         g60crawler stats --by month --section zcfw
     """
     filters = _filters(section, since, until, editor, city)
-    archive = open_archive(db_path)
+    archive = open_archive(db_path, read_only=True)
     try:
         rows = counts(archive.conn, by, filters)
     finally:
@@ -195,34 +210,43 @@ def export(fmt: str, output: Path | None, query, with_attachments: bool, section
 
     CSV is UTF-8 with a byte-order mark, so Excel and LibreOffice read the
     Chinese correctly; list columns are joined with ';' (images and
-    attachments as JSON text).
+    attachments as JSON text). A CSV cell that a spreadsheet would run as a
+    formula (starting with = + - @, a tab or CR) gets a leading '. A file
+    appears only when complete.
 
     Example:
 
         g60crawler export --format csv --query 合肥 --since 2023 -o hefei.csv
     """
     filters = _filters(section, since, until, editor, city)
-    archive = open_archive(db_path)
+    archive = open_archive(db_path, read_only=True)
     writer = write_csv if fmt == "csv" else write_jsonl
     encoding = "utf-8-sig" if fmt == "csv" else "utf-8"
     try:
         if output is None:
-            stream = io.TextIOWrapper(sys.stdout.buffer, encoding=encoding, newline="")
-            try:
-                n = writer(archive.conn, stream, filters, query, with_attachments)
-            finally:
-                stream.flush()
-                stream.detach()  # leave stdout open
+            n = writer(archive.conn, _EncodedStdout(encoding), filters, query, with_attachments)
+            sys.stdout.flush()  # a full disk or a closed pipe is reported here, not at exit
         else:
-            with output.open("w", encoding=encoding, newline="") as stream:
-                n = writer(archive.conn, stream, filters, query, with_attachments)
+            try:
+                with written_atomically(output, encoding) as stream:
+                    n = writer(archive.conn, stream, filters, query, with_attachments)
+            except OSError as exc:
+                raise click.ClickException(f"cannot write {output}: {exc.strerror}; nothing was written") from exc
     except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
-    except OSError as exc:
-        raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
+        raise BadValue(str(exc)) from exc
     finally:
         archive.close()
     click.echo(f"{n} article(s) exported", err=True)
+
+
+class _EncodedStdout:
+    """Text written to standard output's bytes in one encoding (a BOM once for utf-8-sig), newlines as given."""
+
+    def __init__(self, encoding: str) -> None:
+        self.encoder = codecs.getincrementalencoder(encoding)()
+
+    def write(self, text: str) -> None:
+        sys.stdout.buffer.write(self.encoder.encode(text))
 
 
 @main.command()

@@ -2,11 +2,7 @@
 
 from __future__ import annotations
 
-import json
-import shutil
-import subprocess
-import sys
-import tempfile
+import asyncio
 from pathlib import Path
 
 import click
@@ -22,28 +18,25 @@ from . import db_option, main, open_archive
 def serve(db_path: Path, host: str, port: int) -> None:
     """Browse the archive in Datasette (pip install -e '.[web]').
 
-    Opens the archive read-only (immutable is not used: a crawl may be writing),
-    with a description of every table, a Chinese full-text search form
-    (canned query "search") and canned queries for common questions.
+    Opens the archive read-only (immutable only on read-only media: a crawl may
+    be writing), with a description of every table, a Chinese full-text search
+    form (canned query "search") and canned queries for common questions.
+    Datasette runs in this process: Ctrl-C or SIGTERM stops the server.
 
     Example:
 
         g60crawler serve --db archive/g60.sqlite --port 8001
     """
-    open_archive(db_path).close()  # a clear error for a missing or non-archive file
-    if shutil.which("datasette") is None and not _datasette_importable():
-        raise click.ClickException("Datasette is not installed: pip install -e '.[web]'")
-    with tempfile.TemporaryDirectory() as tmp:
-        meta = Path(tmp) / "metadata.json"
-        meta.write_text(json.dumps(metadata(db_path.stem), ensure_ascii=False), "utf-8")
-        cmd = [sys.executable, "-m", "datasette", "serve", str(db_path), "--metadata", str(meta),
-               "--host", host, "--port", str(port), "--setting", "sql_time_limit_ms", "5000"]
-        raise SystemExit(subprocess.call(cmd))
-
-
-def _datasette_importable() -> bool:
+    archive = open_archive(db_path, read_only=True)  # a clear error for a missing or non-archive file
+    immutable = archive.immutable
+    archive.close()
     try:
-        import datasette  # noqa: F401
-    except ImportError:
-        return False
-    return True
+        import uvicorn
+        from datasette.app import Datasette
+    except ImportError as exc:
+        raise click.ClickException("Datasette is not installed: pip install -e '.[web]'") from exc
+    files = {"immutables" if immutable else "files": [str(db_path)]}
+    ds = Datasette(**files, metadata=metadata(db_path.stem), settings={"sql_time_limit_ms": 5000})
+    asyncio.run(ds.invoke_startup())
+    # uvicorn stops on SIGINT and SIGTERM, closing its socket: nothing is left serving the port
+    uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on")
