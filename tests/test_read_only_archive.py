@@ -173,14 +173,3 @@ def test_an_archive_on_read_only_media_is_readable(db, tmp_path):
     assert "13 article(s)" in (tmp_path / "out0.txt").read_text()  # 合肥: 13 fixture articles
     assert "46 article(s) exported" in (tmp_path / "out3.txt").read_text()
     assert sorted(done.stdout.split()[-3:]) == [".", "..", "g60.sqlite"]
-
-
-@pytest.mark.skipif(os.geteuid() == 0, reason="root can write anywhere: the read-only mount above covers it")
-def test_an_archive_the_user_cannot_write_is_readable(db, tmp_path):
-    os.chmod(db, 0o444)
-    os.chmod(tmp_path, 0o555)
-    try:
-        result = run("search", "合肥", "--db", db)
-    finally:
-        os.chmod(tmp_path, 0o755)
-    assert result.exit_code == 0 and "13 article(s)" in result.output

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import inspect
+import io
 import json
 import os
 import re
@@ -61,22 +63,52 @@ def keep_examples(help_text: str | None) -> str | None:
     return _EXAMPLE.sub("\n\n\b\n", inspect.cleandoc(help_text))
 
 
-def _stdout_failed() -> bool:
-    """Whether standard output can no longer be written (a full disk, a closed pipe).
+class StdoutError(OSError):
+    """Standard output could not be written (a full disk, a closed pipe)."""
 
-    If so it is pointed at /dev/null, so that Python's last flush at exit adds no second message.
-    """
+
+class _StdoutBytes(io.RawIOBase):
+    """Standard output's file descriptor, whose write errors say that they are standard output's."""
+
+    def __init__(self, fd: int) -> None:
+        super().__init__()
+        self.fd = fd
+
+    def writable(self) -> bool:
+        return True
+
+    def fileno(self) -> int:
+        return self.fd
+
+    def write(self, data) -> int:
+        try:
+            return os.write(self.fd, data)
+        except OSError as exc:
+            raise StdoutError(exc.errno, exc.strerror) from None
+
+
+@contextlib.contextmanager
+def _marked_stdout():
+    """``sys.stdout`` for the command, its errors raised as :class:`StdoutError` (a real stdout only)."""
+    real = sys.stdout
     try:
+        fd = real.fileno()
+        real.flush()
+    except (AttributeError, OSError, ValueError):  # click's CliRunner, no stdout at all
+        yield
+        return
+    sys.stdout = io.TextIOWrapper(io.BufferedWriter(_StdoutBytes(fd)), encoding=real.encoding, errors=real.errors,
+                                  line_buffering=real.line_buffering)
+    try:
+        yield
         sys.stdout.flush()
-        return False
-    except OSError:
-        pass
-    try:
-        devnull = os.open(os.devnull, os.O_WRONLY)
-        os.dup2(devnull, sys.stdout.fileno())
-    except (OSError, ValueError):
-        pass  # not a real file (tests): nothing is flushed at exit
-    return True
+    finally:
+        marked, sys.stdout = sys.stdout, real
+        with contextlib.suppress(OSError):
+            marked.flush()
+        marked.buffer.raw.fd = os.open(os.devnull, os.O_WRONLY)  # closing it must not close fd 1
+        with contextlib.suppress(OSError):
+            marked.close()
 
 
 def user_error(exc: BaseException) -> click.ClickException | None:
@@ -90,12 +122,12 @@ def user_error(exc: BaseException) -> click.ClickException | None:
         return click.ClickException(f"a number out of range: {exc}")
     if isinstance(exc, OSError):
         reason = exc.strerror or str(exc)
-        if exc.filename is not None:
-            return click.ClickException(f"cannot use {exc.filename}: {reason}")
-        if _stdout_failed():
+        if isinstance(exc, StdoutError):
             if exc.errno == errno.EPIPE:  # `| head`: the reader has what it wanted
                 return click.exceptions.Exit(1)
             return click.ClickException(f"cannot write to standard output: {reason}")
+        if exc.filename is not None:
+            return click.ClickException(f"cannot use {exc.filename}: {reason}")
         return click.ClickException(reason)
     return None
 
@@ -109,7 +141,8 @@ class Commands(click.Group):
 
     def invoke(self, ctx: click.Context):
         try:
-            return super().invoke(ctx)
+            with _marked_stdout():
+                return super().invoke(ctx)
         except (sqlite3.Error, OSError, OverflowError) as exc:
             translated = user_error(exc)
             if translated is None:
