@@ -54,10 +54,10 @@ def test_search_json_and_csv(db):
 def test_search_nothing_and_bad_query(db):
     assert run("search", "不存在的词语", "--db", db).output == "no article matches\n"
     result = run("search", '"', "--db", db)
-    assert result.exit_code == 1
+    assert result.exit_code == 2  # a value the command cannot work with: a usage error
     assert result.output == "Error: nothing to search for: the query has no letters, digits or Chinese characters\n"
     result = run("search", "合肥", "--since", "yesterday", "--db", db)
-    assert result.exit_code == 1 and "--since must be a date like 2023" in result.output
+    assert result.exit_code == 2 and "--since must be a date like 2023" in result.output
 
 
 def test_show_by_url_and_id(db):
@@ -147,3 +147,54 @@ def test_every_command_has_help_with_an_example(command):
     result = run(command, "--help")
     assert result.exit_code == 0
     assert "Example:" in result.output and "g60crawler " + command in result.output
+
+
+def test_search_says_how_many_matched_when_it_stops_at_the_limit(db):
+    all_hefei = len(truth("合肥"))
+    for fmt in ("table", "json", "csv"):
+        result = run("search", "合肥", "--limit", 5, "--format", fmt, "--db", db)
+        assert result.exit_code == 0
+        assert result.stderr == f"5 of {all_hefei} matching articles shown: --limit 0 shows all\n"
+        assert "matching articles shown" not in result.stdout
+    everything = run("search", "合肥", "--limit", 0, "--db", db)
+    assert everything.stdout.splitlines()[-1] == f"{all_hefei} article(s)" and everything.stderr == ""
+    exact = run("search", "合肥", "--limit", all_hefei, "--db", db)
+    assert exact.stderr == ""  # all shown: nothing to say
+
+
+DATE_COMMANDS = [["search", "合肥"], ["stats"], ["export", "--format", "jsonl"], ["export-warc", "-o", "x.warc.gz"]]
+
+
+@pytest.mark.parametrize("date", ["2023-13", "2023-02-30", "2024-00", "2023-00-10", "2023-06-31", "2023-6", "0000",
+                                  "2023-06-06T00:00", "２０２３", "2023-1-1"])
+@pytest.mark.parametrize("option", ["--since", "--until"])
+@pytest.mark.parametrize("command", DATE_COMMANDS)
+def test_impossible_dates_are_refused_by_every_date_option(db, command, option, date):
+    result = run(*command, option, date, "--db", db)
+    assert result.exit_code == 2 and result.output == (
+        f"Error: {option} must be a date like 2023, 2023-06 or 2023-06-06, got {date!r}\n")
+
+
+@pytest.mark.parametrize("date", ["2024-02-29", "2023-12-31", "2023-12", "2023"])
+def test_real_dates_are_accepted(db, date):
+    assert run("search", "合肥", "--until", date, "--db", db).exit_code == 0
+
+
+def example_lines(command) -> list[str]:
+    """The lines of a command's examples as its docstring has them (indented paragraphs)."""
+    import inspect
+
+    text = inspect.cleandoc(main.commands[command].callback.__doc__ or "")
+    return [line.strip() for para in text.split("\n\n") if para.startswith((" ", "\t"))
+            for line in para.splitlines() if line.strip()]
+
+
+@pytest.mark.parametrize("command", sorted(main.commands))
+@pytest.mark.parametrize("width", [60, 80, 200])
+def test_help_examples_keep_their_line_breaks(command, width):
+    lines = example_lines(command)
+    assert lines, f"{command} has no example"
+    shown = [line.strip() for line in CliRunner().invoke(main, [command, "--help"], terminal_width=width,
+                                                         max_content_width=width).output.splitlines()]
+    for line in lines:
+        assert line in shown  # printed whole, on its own line, as written: copy-paste works
