@@ -37,7 +37,7 @@ def test_show_an_id_no_article_can_have(db, key):
 @pytest.mark.parametrize("key", ["http://[::1", "http://x:99999/a.shtml", f"http://{HOST}:-1/", "²"])
 def test_show_a_url_that_cannot_be_one(db, key):
     result = run("show", key, "--db", db)
-    assert result.exit_code == 2 and isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert len(result.output.splitlines()) == 1
     assert result.output.startswith(f"Error: not an article id or URL: {key!r}")
 
@@ -45,7 +45,7 @@ def test_show_a_url_that_cannot_be_one(db, key):
 @pytest.mark.parametrize("key", ["99999999999999999999999", "http://[::1"])
 def test_fixture_of_a_capture_that_cannot_be(db, key, tmp_path):
     result = run("fixture", key, "x", "--into", tmp_path / "pages", "--db", db)
-    assert result.exit_code in (1, 2) and isinstance(result.exception, SystemExit), result.output
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit), result.output
     assert len(result.output.splitlines()) == 1 and result.output.startswith("Error: ")
 
 

@@ -42,13 +42,6 @@ def open_archive(path: Path, read_only: bool = False) -> Archive:
         raise click.ClickException(str(exc)) from exc
 
 
-class BadValue(click.ClickException):
-    """A value the command cannot work with (an impossible date, an empty query): one line, exit 2 like
-    click's own usage errors."""
-
-    exit_code = 2
-
-
 #: An indented paragraph of a command's help: an example, printed line by line as written.
 _EXAMPLE = re.compile(r"\n\n(?=[ \t]+\S)")
 
@@ -291,7 +284,7 @@ def fixture(url_or_capture: str, name: str, record_dir: Path | None, into: Path,
             try:
                 found = archive.find_capture(url_or_capture)
             except ValueError as exc:  # urllib's: 'http://[::1', a port out of range
-                raise BadValue(f"not a capture id or URL: {url_or_capture!r} ({exc})") from exc
+                raise click.ClickException(f"not a capture id or URL: {url_or_capture!r} ({exc})") from exc
             if found is None:
                 raise click.ClickException(f"no capture {url_or_capture!r} in the archive")
             capture_id, url, status, headers = found

@@ -15,7 +15,7 @@ from ..archive.search import Filters, SearchError, count as count_matches, searc
 from ..archive.stats import BY, counts
 from ..cities import CITIES
 from .. import portal
-from . import BadValue, db_option, main, open_archive
+from . import db_option, main, open_archive
 
 
 def filter_options(command):
@@ -39,7 +39,7 @@ def _filters(section, since, until, editor, city) -> Filters:
     try:
         filters.check()
     except SearchError as exc:
-        raise BadValue(str(exc)) from exc
+        raise click.ClickException(str(exc)) from exc
     return filters
 
 
@@ -84,7 +84,7 @@ def search(query, section, since, until, editor, city, limit, sort, fmt, raw, db
         hits = search_archive(archive.conn, query, filters, sort, limit or -1, raw)
         total = count_matches(archive.conn, query, filters, raw) if limit and len(hits) == limit else len(hits)
     except SearchError as exc:
-        raise BadValue(str(exc)) from exc
+        raise click.ClickException(str(exc)) from exc
     finally:
         archive.close()
     if fmt == "json":
@@ -166,7 +166,7 @@ def _article(archive, id_or_url: str) -> dict | None:
     try:
         return archive.article(id_or_url)
     except ValueError as exc:  # urllib's: 'http://[::1', a port out of range
-        raise BadValue(f"not an article id or URL: {id_or_url!r} ({exc})") from exc
+        raise click.ClickException(f"not an article id or URL: {id_or_url!r} ({exc})") from exc
 
 
 @main.command()
@@ -233,7 +233,7 @@ def export(fmt: str, output: Path | None, query, with_attachments: bool, section
             except OSError as exc:
                 raise click.ClickException(f"cannot write {output}: {exc.strerror}; nothing was written") from exc
     except SearchError as exc:
-        raise BadValue(str(exc)) from exc
+        raise click.ClickException(str(exc)) from exc
     finally:
         archive.close()
     click.echo(f"{n} article(s) exported", err=True)
