@@ -56,6 +56,7 @@ def register_routes():
         (r"^/-/g60/charts$", views.charts_view),
         (r"^/-/g60/article/(?P<id>\d{1,18})$", views.article_view),
         (r"^/-/g60/article/(?P<id>\d{1,18})/diff$", views.diff_view),
+        (r"^/-/g60/capture/(?P<id>\d{1,18})$", views.capture_view),
         (r"^/-/g60/attachment/(?P<sha256>[^/]+)$", views.attachment_view),
     ]
 

@@ -21,6 +21,7 @@ from ..archive.search import Filters, SearchError, iter_articles, passage, searc
 from ..archive.stats import counts
 from ..cities import CITIES
 from . import charts
+from .captures import image_capture, image_captures
 from .diff import diff_html
 from .highlight import highlight
 
@@ -56,11 +57,22 @@ def _read_article(conn, article_id: int) -> dict | None:
     return Archive(sqlite_utils.Database(conn)).article(article_id)
 
 
+def _read_article_with_images(conn, article_id: int) -> dict | None:
+    """The article, each image with ``capture`` (the id of its archived copy, or None)."""
+    article = _read_article(conn, article_id)
+    if article is None:
+        return None
+    images = [img for img in article["images"] if isinstance(img, dict) and isinstance(img.get("url"), str)]
+    kept = image_captures(conn, [img["url"] for img in images])
+    article["images"] = [{**img, "capture": kept.get(img["url"])} for img in images]
+    return article
+
+
 async def article_view(datasette, request) -> Response:
     """An article: its fields, body, images, attachments, versions, and a banner if it was removed."""
     db = await archive_database(datasette)
     article_id = int(request.url_vars["id"])
-    article = await db.execute_fn(lambda conn: _read_article(conn, article_id))
+    article = await db.execute_fn(lambda conn: _read_article_with_images(conn, article_id))
     if article is None:
         raise NotFound(f"no article {article_id} in the archive")
     versions = article["versions"]
@@ -206,6 +218,24 @@ async def attachment_view(datasette, request) -> Response:
     return Response(file.read_bytes(), content_type=row["mime"] or "application/octet-stream", headers={
         "content-disposition": f"attachment; filename=\"{fallback}\"; filename*=UTF-8''{quote(name, safe='')}",
         "x-content-type-options": "nosniff"})
+
+
+async def capture_view(datasette, request) -> Response:
+    """An archived image (a page requisite the crawl kept) by capture id: its bytes with its stored type.
+
+    Only captures the portal answered 200 with an ``image/*`` type are served; anything else is a 404.
+    """
+    db = await archive_database(datasette)
+    capture_id = int(request.url_vars["id"])
+    found = await db.execute_fn(lambda conn: image_capture(conn, capture_id))
+    if found is None:
+        raise NotFound("no archived image with this id")
+    body, media = found
+    return Response(body, content_type=media, headers={
+        "x-content-type-options": "nosniff",
+        # an archived SVG is shown as an image, never run as a document of this site
+        "content-security-policy": "default-src 'none'; style-src 'unsafe-inline'; sandbox",
+        "cache-control": "max-age=86400"})
 
 
 async def index_view(datasette, request) -> Response:
