@@ -5,18 +5,26 @@ Datasette in this environment gets them:
 
 - ``g60_match(q)``: the safe FTS5 expression for what a user typed (archive/fts.py);
   text that has nothing to search for gives an expression that matches nothing.
-- ``g60_snippet(title, summary, body, q)``: a passage around the first match.
+- ``g60_snippet(title, summary, body, q)``: a passage around the first match, plain text;
+  on an HTML page of a query with a ``q`` parameter (the canned ``search``), render_cell
+  escapes it and marks the words of ``q`` with ``<mark>``. JSON and CSV keep the plain text.
 """
 
 from __future__ import annotations
 
+import contextvars
 from html import escape
+from urllib.parse import parse_qs
 
 from datasette import hookimpl
 from markupsafe import Markup
 
 from ..archive.fts import QueryError, parse_query
-from ..archive.search import snippet
+from ..archive.search import passage
+from .highlight import highlight
+
+#: the query string of the request being answered (render_cell is not given the request in Datasette 0.65)
+_QUERY_STRING: contextvars.ContextVar[bytes] = contextvars.ContextVar("g60_query_string", default=b"")
 
 NOTHING = '"g60 nothing matches this"'  # three tokens that never follow each other in the index
 
@@ -32,12 +40,16 @@ def g60_match(text: str | None) -> str:
     return " AND ".join(parts) or NOTHING
 
 
-def g60_snippet(title: str | None, summary: str | None, body: str | None, text: str | None) -> str:
+def _terms(text: str | None) -> tuple[str, ...]:
     try:
-        terms = parse_query(text or "").terms
+        return parse_query(text or "").terms
     except QueryError:
-        terms = ()
-    return snippet(terms, title, summary, body)
+        return ()
+
+
+def g60_snippet(title: str | None, summary: str | None, body: str | None, text: str | None) -> str:
+    """The plain passage around the first match (HTML pages mark the matches: see render_cell)."""
+    return passage(_terms(text), title, summary, body)
 
 
 @hookimpl
@@ -67,8 +79,31 @@ def extra_template_vars(datasette):
 
 
 @hookimpl
+def asgi_wrapper(datasette):
+    """Keep each HTTP request's query string where render_cell can read it."""
+    def wrap(app):
+        async def with_query_string(scope, receive, send):
+            token = _QUERY_STRING.set(scope.get("query_string", b"") if scope.get("type") == "http" else b"")
+            try:
+                await app(scope, receive, send)
+            finally:
+                _QUERY_STRING.reset(token)
+        return with_query_string
+    return wrap
+
+
+def _requested_q() -> str:
+    values = parse_qs(_QUERY_STRING.get().decode("latin-1"), encoding="utf-8", errors="replace").get("q")
+    return values[0] if values else ""
+
+
+@hookimpl
 def render_cell(row, value, column, table, database, datasette):
-    """In ``articles`` and in queries (the canned search), an article's title links to its page."""
+    """In ``articles`` and in queries (the canned search), an article's title links to its page; in a
+    query's ``snippet`` column the words searched for (``q``) are marked with ``<mark>``, the text escaped."""
+    if table is None and column == "snippet" and isinstance(value, str):
+        terms = _terms(_requested_q())
+        return highlight(value, terms) if terms else None
     keys = row.keys() if hasattr(row, "keys") else ()
     if table not in (None, "articles") or column != "title" or "id" not in keys or "title" not in keys or value is None:
         return None
