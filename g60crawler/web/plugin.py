@@ -74,8 +74,19 @@ def register_routes():
 
 
 @hookimpl
-def extra_template_vars(datasette):
-    return {"g60_home": datasette.urls.path("/-/g60/")}
+def extra_template_vars(template, database, datasette):
+    """``g60_home`` everywhere; on the home page and the archive's database page, ``g60_links``
+    (recently changed and removed articles: templates/_g60_links.html shows them)."""
+    home = {"g60_home": datasette.urls.path("/-/g60/")}
+    if template not in ("index.html", "database.html"):
+        return home
+
+    async def with_links():
+        from . import views
+
+        links = await views.researcher_links(datasette, database if template == "database.html" else None)
+        return {**home, "g60_links": links}
+    return with_links
 
 
 @hookimpl

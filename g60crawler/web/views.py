@@ -26,6 +26,7 @@ from .diff import diff_html
 from .highlight import highlight
 
 PAGE_SIZE = 50
+RECENT = 20  # changed and removed articles listed on Datasette's home and database pages
 DEFAULT_TERM = "合肥"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
 DIFF_FIELDS = (("title", "标题 title"), ("summary", "摘要 summary"), ("body", "正文 body"), ("editor", "责任编辑 editor"),
@@ -40,6 +41,26 @@ async def archive_database(datasette):
         if await db.table_exists("articles") and await db.table_exists("article_versions"):
             return db
     raise NotFound("no g60crawler archive is attached to this Datasette")
+
+
+async def researcher_links(datasette, database: str | None) -> dict | None:
+    """What Datasette's home and database pages show to lead to the researcher's pages (None: no archive).
+
+    :param database: the database page's database (it must be the archive), or None for the home page.
+    """
+    try:
+        db = await archive_database(datasette)
+    except NotFound:
+        return None
+    if database is not None and database != db.name:
+        return None
+    changed = (await db.execute(
+        "SELECT id, title, current_version, substr(last_changed, 1, 10) AS day FROM articles "
+        "WHERE current_version > 1 ORDER BY last_changed DESC, id LIMIT ?", [RECENT])).rows
+    removed = (await db.execute(
+        "SELECT id, title, substr(removed_at, 1, 10) AS day FROM articles WHERE removed_at IS NOT NULL "
+        "ORDER BY removed_at DESC, id LIMIT ?", [RECENT])).rows
+    return {"changed": changed, "removed": removed}
 
 
 async def _render(datasette, request, template: str, context: dict, status: int = 200) -> Response:
