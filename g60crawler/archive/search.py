@@ -207,6 +207,21 @@ def passage(terms: tuple[str, ...], title: str | None, summary: str | None, body
     return (body or "")[: 2 * width].replace("\n\n", " ")
 
 
+def count_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query: str | None = None) -> int:
+    """How many articles iter_articles gives for the same filters and query, counted by SQLite.
+
+    :param conn: a connection to the archive.
+    :param filters: section, dates, editor, city.
+    :param query: what the user typed (None: every article the filters keep).
+    :raises SearchError: for an empty query or a bad filter.
+    """
+    m = _matching(query or None, filters)
+    source, where, params = "articles a", m.where, m.params
+    if m.match:
+        source, where, params = _FTS_SOURCE, f"articles_fts MATCH ? AND {where}", [m.match, *params]
+    return conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
+
+
 def iter_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query: str | None = None,
                   columns: tuple[str, ...] = ()) -> Iterator[dict]:
     """Every article matching the filters (and a query), one row at a time, oldest first (undated first).
