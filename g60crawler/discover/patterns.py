@@ -12,20 +12,32 @@ def _is_year(text: str) -> bool:
     return len(text) == 4 and text[:2] in ("19", "20")
 
 
-def _digit_group(run: str, before: str, after: str, seen_year: bool, is_last: bool) -> tuple[str, bool]:
-    """The regex for one run of digits, and whether it was a year folder."""
-    whole_segment = before.endswith("/") and (after.startswith("/") or after == "")
-    if len(run) == 8 and _is_year(run[:4]) and 1 <= int(run[4:6]) <= 12:
-        return r"(?P<ymd>\d{8})", False
-    if len(run) == 6 and _is_year(run[:4]) and 1 <= int(run[4:6]) <= 12 and whole_segment:
-        return r"(?P<ym>\d{6})", False
-    if _is_year(run) and whole_segment and not seen_year and not is_last:
-        return r"(?P<year>(?:19|20)\d\d)", True
-    if seen_year and whole_segment and len(run) in (2, 4) and not is_last:
-        return r"(?P<md>\d{2}(?:\d{2})?)", False
+def _digit_group(run: str, before: str, after: str, date: set[str], is_last: bool) -> str:
+    """The regex for one run of digits; ``date`` holds the date parts already given a group (updated).
+
+    A date is read from folders or dash-separated parts (``/2023/0606/``, ``/2023/6/9/``,
+    ``/2023-06/06/``, ``/202306/t20230606_1``); the last run is the article's id.
+    """
+    delimited = before.endswith(("/", "-")) and (after.startswith(("/", "-")) or after == "")
+    if "day" not in date and len(run) == 8 and _is_year(run[:4]) and 1 <= int(run[4:6]) <= 12:
+        date.update(("year", "month", "day"))
+        return r"(?P<ymd>\d{8})"
+    if "year" not in date and len(run) == 6 and _is_year(run[:4]) and 1 <= int(run[4:6]) <= 12 and delimited:
+        date.update(("year", "month"))
+        return r"(?P<ym>\d{6})"
     if is_last:
-        return r"(?P<id>\d+)", False
-    return r"\d+", False
+        return r"(?P<id>\d+)"
+    if "year" not in date and _is_year(run) and delimited:
+        date.add("year")
+        return r"(?P<year>(?:19|20)\d\d)"
+    if date == {"year"} and delimited and len(run) in (1, 2, 4) and 1 <= int(run[:2] if len(run) == 4 else run) <= 12:
+        # mmdd, mm or m (unpadded): one group, so padded and unpadded months are one pattern
+        date.add("month")
+        return r"(?P<md>\d{2}(?:\d{2})?|\d)"
+    if date == {"year", "month"} and delimited and len(run) <= 2 and 1 <= int(run) <= 31:
+        date.add("day")
+        return r"(?P<day>\d{1,2})"
+    return r"\d+"
 
 
 def generalise(target: str, folders: tuple[str, ...] = ()) -> str:
@@ -46,14 +58,12 @@ def generalise(target: str, folders: tuple[str, ...] = ()) -> str:
     runs = [m for m in _DIGITS.finditer(target)
             if not (m.start() > 0 and target[m.start() - 1].isalpha() and m.end() < len(target)
                     and target[m.end()].isalpha() and target[m.start() - 1] != "t")]
-    out, pos, seen_year = [], 0, False
+    out, pos, date = [], 0, set()
     for i, m in enumerate(runs):
         out.append(re.escape(target[pos:m.start()]))
         is_last = i == len(runs) - 1
         before = ("/" if head else "") + target[:m.start()]
-        group, year = _digit_group(m.group(), before, target[m.end():], seen_year, is_last)
-        seen_year = seen_year or year
-        out.append(group)
+        out.append(_digit_group(m.group(), before, target[m.end():], date, is_last))
         if is_last and re.match(r"\.s?html?$", target[m.end():]):
             out.append(r"(?:_(?P<page>\d+))?")
         pos = m.end()
