@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import tomllib
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import click
 
@@ -32,8 +33,8 @@ def discover(root_url: str, replay: Path | None, output: Path, delay: float) -> 
 
         g60crawler discover http://g60.chinadevelopment.com.cn/ -o portal.toml
     """
-    if not root_url.startswith(("http://", "https://")):
-        raise click.ClickException(f"ROOT_URL must be an absolute http(s) URL, got {root_url!r}")
+    if not _absolute_http(root_url):
+        raise click.ClickException(f"ROOT_URL must be an absolute http(s) URL with a host, got {root_url!r}")
     record = os.environ.get("G60_RECORD_DIR") or None
     if record and replay:
         raise click.ClickException("G60_RECORD_DIR and --replay together would record the replay: choose one")
@@ -54,3 +55,18 @@ def discover(root_url: str, replay: Path | None, output: Path, delay: float) -> 
     except OSError as exc:
         raise click.ClickException(f"cannot write {output}: {exc.strerror}") from exc
     click.echo(report(found, str(output)))
+
+
+def _absolute_http(url: str) -> bool:
+    """Is the text an http(s) URL with a well-formed host?
+
+    :param url: what the user typed.
+    """
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a bad port
+    except ValueError:
+        return False
+    host = parts.hostname or ""
+    return parts.scheme in ("http", "https") and bool(host) and not any(c.isspace() for c in url) \
+        and all(c.isalnum() or c in ".-_:[]" for c in host)

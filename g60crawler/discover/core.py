@@ -94,7 +94,7 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
     known = known or portal.load()
     got = fetcher.get(root)
     if got.status != 200 or not got.body:
-        raise DiscoverError(f"cannot read the root page {root}: HTTP {got.status or 'error'}")
+        raise DiscoverError(f"cannot read the root page {root}: {got.problem}")
     root = got.url
     text, _enc = decode_html(got.body, got.content_type)
     names = [s.name for s in known.sections]
@@ -133,7 +133,7 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
         while url and pages < LIST_PAGES:
             got = fetcher.get(url)
             if got.status != 200:
-                s.problem = f"list page {url}: HTTP {got.status or 'error'}"
+                s.problem = f"list page {url}: {got.problem}"
                 break
             s.list_pages.append(url)
             pages += 1
@@ -162,7 +162,7 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
         for url in s.articles[:SAMPLES]:
             got = fetcher.get(url)
             if got.status != 200:
-                s.samples.append((url, f"HTTP {got.status or 'error'}", ""))
+                s.samples.append((url, got.problem, ""))
                 continue
             raw = extract_raw(url, got.body, got.content_type)
             s.samples.append((url, raw.extraction or "none", normalize.clean_text(raw.title) or ""))

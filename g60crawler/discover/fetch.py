@@ -23,6 +23,14 @@ class Fetched:
     body: bytes
 
     @property
+    def problem(self) -> str:
+        """Why the page is not usable: ``HTTP 404``, or the network's reason (``connection refused``)."""
+        reason = next((v for k, v in self.headers.items() if k.lower() == "x-discover"), "")
+        if self.status:
+            return f"HTTP {self.status}" + (f" ({reason})" if reason else "") + (", empty body" if self.status == 200 and not self.body else "")
+        return f"not reachable: {reason or 'network error'}"
+
+    @property
     def content_type(self) -> str | None:
         return next((v for k, v in self.headers.items() if k.lower() == "content-type"), None)
 
