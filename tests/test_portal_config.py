@@ -131,6 +131,19 @@ def test_list_without_known_markup_is_the_dated_group_not_the_sidebar(site):
     ("http://h.cn/g60zx/index_2.shtml", '<script>createPageHTML(3, 2, "index", "shtml");</script>', None),
     # a 下一页 link of any shape; 尾页 (the last page) is not the next one
     ("http://h.cn/col/list.htm", '<a href="list_9.htm">尾页</a><a href="list_2.htm">下一页</a>', "http://h.cn/col/list_2.htm"),
+    # the next page's URL may carry parameters the first page's has not (a page size, a column uid)
+    ("http://h.cn/list.jsp?cid=11", '<a href="list.jsp?cid=11&amp;page=2&amp;size=20">下一页</a>'
+     '<a href="list.jsp?cid=12">其他栏目</a>', "http://h.cn/list.jsp?cid=11&page=2&size=20"),
+    ("http://h.cn/col/col101/index.html", '<a href="?uid=5101&amp;pageNum=1">1</a><a href="?uid=5101&amp;pageNum=2">2</a>',
+     "http://h.cn/col/col101/index.html?uid=5101&pageNum=2"),
+    ("http://h.cn/list.jsp?cid=11", '<a href="list.jsp?cid=12&amp;page=2">下一页</a>', None),  # another list
+    # numbered <stem>_N pages of any stem (list_N, more_N), not only index_N
+    ("http://h.cn/g60zx/list_1.htm", '<a href="list_1.htm">1</a><a href="list_2.htm">2</a><a href="list_3.htm">3</a>',
+     "http://h.cn/g60zx/list_2.htm"),
+    ("http://h.cn/g60zx/list.htm", '<a href="list_2.htm">2</a><a href="list_3.htm">3</a>', "http://h.cn/g60zx/list_2.htm"),
+    ("http://h.cn/g60zx/", '<a href="index_9.shtml">尾页</a>', None),  # the last page is not the next one
+    ("http://h.cn/g60zx/list_2.htm", '<a href="list_1.htm">1</a><a href="list_2.htm">2</a><a href="list_3.htm">3</a>',
+     "http://h.cn/g60zx/list_3.htm"),
 ])
 def test_next_list_page_of_every_kind(site, url, html, expected):
     assert next_page(Selector(text=html, base_url=url), url, site) == expected

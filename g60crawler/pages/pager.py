@@ -11,10 +11,14 @@ from parsel import Selector
 from .. import normalize, portal
 
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
-_INDEX_PAGE = re.compile(r"(?:^|/)index(?:_(\d+))?\.s?html?$")
+#: Numbered list pages: index_2.shtml, list_2.htm, more-2.html (the stems CMSs name list pages with).
+_INDEX_PAGE = re.compile(r"(?:^|/)(?:index|list|lists|more|default|page)(?:[_-](\d+))?\.(?:s?html?|jsp|php|aspx?)$", re.I)
 _NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|next(?:\s*page)?|&gt;|>|›|»)\s*[>›»]?\s*$", re.I)
 #: Query parameters that number list pages.
 PAGE_PARAMS = ("page", "p", "pageno", "pagenum", "pn", "pageindex", "curpage", "cpage", "pg")
+
+
+_FIRST_PAGES = frozenset({"", "index.html", "index.shtml", "index.htm"})
 
 
 def _folder(url: str) -> tuple[str, str]:
@@ -53,8 +57,11 @@ def _same_list(a: str, b: str) -> bool:
         return sorted((k, v) for k, v in parse_qsl(q) if k.lower() not in PAGE_PARAMS)
 
     if pa.query or pb.query:
-        return (pa.path == pb.path or pa.path.rsplit("/", 1)[-1] in ("", "index.html", "index.shtml")) and \
-            rest(pa.query) == rest(pb.query)
+        # a later page may add parameters (a page size, a column uid); the ones both carry must agree
+        ra, rb = dict(rest(pa.query)), dict(rest(pb.query))
+        same_path = pa.path == pb.path or {pa.path.rsplit("/", 1)[-1], pb.path.rsplit("/", 1)[-1]} <= _FIRST_PAGES
+        return same_path and all(ra[k] == rb[k] for k in ra.keys() & rb.keys()) and \
+            (not ra or not rb or bool(ra.keys() & rb.keys()))
     return True
 
 
@@ -119,4 +126,5 @@ def next_page(sel: Selector, base: str, site: portal.Portal | None = None) -> st
         current = 1  # the first page of a ?page=N list is page 1
     else:
         current = mine[1] if mine else 0
-    return numbered.get(current + 1)
+    # an unnumbered first page is followed by _1 or by _2, as the CMS counts; a lone 尾页 is not next
+    return numbered.get(current + 1) or numbered.get(current + 2)
