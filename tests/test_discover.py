@@ -86,6 +86,8 @@ def test_section_name_variants(name, text, expected):
     ("/sjxw/202306/t20230606_123456.shtml", "/g60zx/202401/t20240101_7.shtml", "/sjxw/index_1.shtml"),
     ("/article.html?id=1660001", "/article.html?id=5", "/article.html?id=x"),
     ("/content_123.htm", "/content_9.htm", "/contents_9.htm"),
+    ("/2023-06/06/c_1680001.htm", "/2024-01/19/c_5.htm", "/g60zx/list_2.htm"),
+    ("/art/2023/6/6/art_101_1700001.html", "/art/2024/11/19/art_102_5.html", "/col/col101/index.html"),
 ])
 def test_generalised_article_pattern(target, accepts, rejects):
     import re
@@ -93,3 +95,60 @@ def test_generalised_article_pattern(target, accepts, rejects):
     folders = ("/g60/g60zx/", "/g60/sjxw/") if target.startswith("/g60/") else ("/sjxw/", "/g60zx/")
     pattern = re.compile(generalise(target, folders))
     assert pattern.search(target) and pattern.search(accepts) and not pattern.search(rejects)
+
+
+@pytest.mark.parametrize("target, date", [
+    ("/g60zx/2023/0606/1630012.shtml", "2023-06-06"),
+    ("/sjxw/202306/t20230606_123456.shtml", "2023-06-06"),
+    ("/2023-06/06/c_1680001.htm", "2023-06-06"),  # yyyy-mm/dd folders
+    ("/art/2023/6/9/art_101_1700001.html", "2023-06-09"),  # unpadded month and day folders
+    ("/2023/06/09/content_1.htm", "2023-06-09"),
+])
+def test_learned_pattern_dates_the_url(target, date):
+    import re
+
+    m = re.compile(generalise(target, ())).search(target)
+    assert portal.url_date(m)[1] == date
+
+
+@pytest.mark.parametrize("url", ["http://[bad", "http://", "https:///g60/", "http:// g60.example.cn/"])
+def test_discover_malformed_root_url_is_a_one_line_error(url, tmp_path):
+    result = run("discover", url, "--replay", str(SITE), "-o", str(tmp_path / "p.toml"))
+    assert result.exit_code == 1 and result.exception is None or isinstance(result.exception, SystemExit)
+    assert result.output.startswith("Error: ROOT_URL must be an absolute http(s) URL") and \
+        result.output.count("\n") == 1
+
+
+def test_discover_unreachable_root_names_the_reason(tmp_path):
+    import socket
+
+    with socket.socket() as s:  # a port nobody listens on
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    result = run("discover", f"http://127.0.0.1:{port}/", "--delay", "0", "-o", str(tmp_path / "p.toml"))
+    assert result.exit_code == 1
+    assert "refused" in result.output.lower() and "HTTP error" not in result.output
+
+
+def test_discover_finds_articles_outside_the_section_folders(tmp_path):
+    # sections /col/colN/index.html, articles /art/yyyy/m/d/art_N_M.html linked ../../art/...,
+    # a numbered pager of ?uid=..&pageNum=N links (they are no articles)
+    mirror = tmp_path / "m"
+    host = "http://g.example.cn"
+    names = ["G60资讯", "松江新闻", "九城风采", "政策服务", "产业投资", "招才纳贤", "关于我们"]
+    nav = "".join(f'<a href="/col/col{10 + i}/index.html">{n}</a>' for i, n in enumerate(names))
+    write_response(mirror, f"{host}/", 200, {}, f"<html><body><div>{nav}</div></body></html>".encode())
+    for i in range(6):
+        rows = "".join(f'<tr><td><a href="../../art/2023/6/{d}/art_{10 + i}_{i * 10 + d}.html">标题{i}号第{d}篇文章</a>'
+                       f'</td><td>2023-06-0{d}</td></tr>' for d in range(1, 5))
+        pager = "".join(f'<a href="?uid=50{i}&amp;pageNum={n}">{n}</a>' for n in (1, 2))
+        write_response(mirror, f"{host}/col/col{10 + i}/", 200, {},
+                       f"<html><body><div>{nav}</div><table>{rows}</table><div>{pager}</div></body></html>".encode())
+    out = tmp_path / "p.toml"
+    result = run("discover", f"{host}/", "--replay", str(mirror), "-o", str(out))
+    assert result.exit_code == 0, result.output
+    found = portal.load(out)
+    assert found.is_article(f"{host}/art/2023/6/1/art_10_1.html")
+    assert not found.is_article(f"{host}/col/col10/index.html?uid=500&pageNum=2")
+    assert portal.url_date(found.article_match(f"{host}/art/2024/11/9/art_12_7.html")) == (2024, "2024-11-09")
+    assert "article links: 4, 4 matched" in result.output

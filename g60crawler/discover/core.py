@@ -12,7 +12,7 @@ from .. import normalize, portal
 from ..pages.article import extract_raw
 from ..pages.decode import decode_html
 from ..pages.linkgroups import link_groups
-from ..pages.pager import PAGE_PARAMS, next_page, page_number
+from ..pages.pager import PAGE_PARAMS, next_page, page_number, same_list
 from .fetch import Fetcher
 from .nav import find_navigation
 from .patterns import learn
@@ -83,6 +83,26 @@ def _common_folder(urls: list[str]) -> str:
     return "/" + "".join(f"{c}/" for c in common if c)
 
 
+def _widened(prefix: str, articles: list[str]) -> str:
+    """The channel's path prefix: the sections' common folder, or, when most articles lie
+    outside it, the folder the sections and those articles share.
+
+    :param prefix: the sections' common folder (``/g60/``).
+    :param articles: the article URLs their lists showed.
+    """
+    outside = [u for u in articles if not (urlsplit(u).path or "/").startswith(prefix)]
+    if not outside or len(outside) * 2 < len(articles):
+        return prefix  # a few links to other channels in a list do not widen the channel
+    segs = [s for s in prefix.strip("/").split("/") if s]
+    for url in outside:
+        path = _folder(url).strip("/").split("/")
+        n = 0
+        while n < len(segs) and n < len(path) and segs[n] == path[n]:
+            n += 1
+        segs = segs[:n]
+    return "/" + "".join(f"{s}/" for s in segs)
+
+
 def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) -> Discovery:
     """Read the root page, the section lists and a few articles; learn the portal file's contents.
 
@@ -115,17 +135,22 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
     hosts = list(dict.fromkeys([urlsplit(s.url).hostname.lower() for s in sections]
                                + [urlsplit(root).hostname.lower()]))
     prefix = _common_folder([s.url for s in news] or [root])
-    provisional = portal.Portal(name="", root=root, hosts=tuple(hosts), path_prefix=prefix, sections=(),
+    # articles may lie outside the section folders (/col/colN/ lists, /art/yyyy/m/d/ articles):
+    # the lists are read host-wide, and the path prefix widened below to where their articles are
+    provisional = portal.Portal(name="", root=root, hosts=tuple(hosts), path_prefix="/", sections=(),
                                 articles=(re.compile(r"$^"),))
     section_urls = {normalize.canonical_url(s.url) for s in sections} | {normalize.canonical_url(root)}
 
-    def candidate(url: str) -> bool:
-        parts = urlsplit(url)
-        if not provisional.in_scope(url) or normalize.canonical_url(url) in section_urls:
-            return False
-        if page_number(url, provisional) is not None and not re.search(r"\d{3,}", parts.path + parts.query):
-            return False
-        return bool(re.search(r"\d", parts.path.rsplit("/", 1)[-1] + parts.query))
+    def candidate_on(list_url: str):
+        def candidate(url: str) -> bool:
+            parts = urlsplit(url)
+            if not provisional.in_scope(url) or normalize.canonical_url(url) in section_urls:
+                return False
+            if page_number(url, provisional) is not None and (
+                    same_list(url, list_url) or not re.search(r"\d{3,}", parts.path + parts.query)):
+                return False  # a page of this list (or of another), not an article
+            return bool(re.search(r"\d", parts.path.rsplit("/", 1)[-1] + parts.query))
+        return candidate
 
     kinds: list[tuple[str, str]] = []
     for s in news:
@@ -138,7 +163,7 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
             s.list_pages.append(url)
             pages += 1
             text, _enc = decode_html(got.body, got.content_type)
-            groups = link_groups(text, url, candidate)
+            groups = link_groups(text, url, candidate_on(url))
             if groups:
                 s.articles += [u for u in (normalize.canonical_url(e.url) for e in groups[0].entries)
                                if u not in s.articles]
@@ -151,6 +176,9 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
                 url = None
         if not s.articles and not s.problem:
             s.problem = "no repeated group of article links on its list page"
+    prefix = _widened(prefix, [u for s in news for u in s.articles])
+    for s in news:
+        s.articles = [u for u in s.articles if (urlsplit(u).path or "/").startswith(prefix)]
     folders = tuple(_folder(s.url) for s in news if _folder(s.url) != "/")
     every = [u for s in news for u in s.articles]
     patterns = learn(every, folders)

@@ -47,8 +47,12 @@ def page_number(url: str, site: portal.Portal | None = None) -> tuple[str, int] 
     return None
 
 
-def _same_list(a: str, b: str) -> bool:
-    """Two URLs of one list: same folder, and for query pages the same path and other parameters."""
+def same_list(a: str, b: str) -> bool:
+    """Are two URLs pages of one list: same folder, and for query pages the same path and agreeing parameters?
+
+    :param a: a list page URL.
+    :param b: another URL.
+    """
     if _folder(a) != _folder(b):
         return False
     pa, pb = urlsplit(a), urlsplit(b)
@@ -86,7 +90,7 @@ def numbered_pages(sel: Selector, base: str, site: portal.Portal | None = None) 
     seen, pages = {here}, []
     for url, _text in _links(sel, base):
         canon = normalize.canonical_url(url)
-        if canon not in seen and page_number(url, site) and _same_list(url, base):
+        if canon not in seen and page_number(url, site) and same_list(url, base):
             seen.add(canon)
             pages.append(url)
     return pages
@@ -103,7 +107,7 @@ def next_page(sel: Selector, base: str, site: portal.Portal | None = None) -> st
     here = normalize.canonical_url(base)
     links = _links(sel, base)
     for url, text in links:
-        if _NEXT_TEXT.match(text) and normalize.canonical_url(url) != here and _same_list(url, base):
+        if _NEXT_TEXT.match(text) and normalize.canonical_url(url) != here and same_list(url, base):
             return url
     for script in sel.css("script::text").getall():
         m = _CREATE_PAGE.search(script)
@@ -115,7 +119,7 @@ def next_page(sel: Selector, base: str, site: portal.Portal | None = None) -> st
     kinds: set[str] = set()
     for url, _text in links:
         n = page_number(url, site)
-        if n and _same_list(url, base) and normalize.canonical_url(url) != here:
+        if n and same_list(url, base) and normalize.canonical_url(url) != here:
             numbered.setdefault(n[1], url)
             kinds.add(n[0])
     if not numbered:
