@@ -76,6 +76,9 @@ def test_discover_records_what_it_fetched(tmp_path):
     ("九城风采", "九城市风采", True),
     ("松江新闻", "新闻", False),
     ("关于我们", "首页", False),
+    ("G60资讯", "G60资讯 NEWS", True),  # an English subtitle
+    ("关于我们", "关于我们About Us", True),
+    ("政策服务", "政策服务中心平台", False),
 ])
 def test_section_name_variants(name, text, expected):
     assert matches(name, text) is expected
@@ -152,3 +155,12 @@ def test_discover_finds_articles_outside_the_section_folders(tmp_path):
     assert not found.is_article(f"{host}/col/col10/index.html?uid=500&pageNum=2")
     assert portal.url_date(found.article_match(f"{host}/art/2024/11/9/art_12_7.html")) == (2024, "2024-11-09")
     assert "article links: 4, 4 matched" in result.output
+
+
+def test_navigation_of_images_is_read_by_their_alt_text():
+    from g60crawler.discover.nav import find_navigation
+
+    names = ["G60资讯", "松江新闻", "九城风采", "政策服务", "产业投资", "招才纳贤", "关于我们"]
+    menu = "".join(f'<a href="/s{i}/"><img src="/i/{i}.png" alt="{n}"></a>' for i, n in enumerate(names))
+    found = find_navigation(f"<html><body><div>{menu}</div></body></html>", "http://h.cn/", names)
+    assert [(link.name, link.url) for link in found] == [(n, f"http://h.cn/s{i}/") for i, n in enumerate(names)]

@@ -36,7 +36,17 @@ def matches(name: str, text: str) -> bool:
         return False
     if a == b or (len(b) <= len(a) + 2 and a in b):
         return True
+    if a in b and re.fullmatch(r"[a-z0-9 .&/_-]*", b.replace(a, "", 1)):
+        return True  # an English subtitle: G60资讯 NEWS, 关于我们 About us
     return len(b) >= 2 and difflib.SequenceMatcher(None, a, b).ratio() >= 0.75
+
+
+def _label(a) -> str:
+    """What a link shows: its text, else its title, else its images' alt texts (an image menu)."""
+    text = "".join(a.itertext()).strip()
+    if text:
+        return text
+    return (a.get("title") or "").strip() or " ".join(img.get("alt") or "" for img in a.iter("img")).strip()
 
 
 def find_navigation(text: str, base: str, names: list[str]) -> list[NavLink]:
@@ -61,7 +71,7 @@ def find_navigation(text: str, base: str, names: list[str]) -> list[NavLink]:
             continue
         found: dict[str, NavLink] = {}
         for a in links:
-            label = "".join(a.itertext()).strip() or a.get("title") or ""
+            label = _label(a)
             for name in names:
                 if name not in found and matches(name, label):
                     found[name] = NavLink(name, label.strip(), urljoin(base, a.get("href").strip()))
