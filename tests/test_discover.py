@@ -164,3 +164,22 @@ def test_navigation_of_images_is_read_by_their_alt_text():
     menu = "".join(f'<a href="/s{i}/"><img src="/i/{i}.png" alt="{n}"></a>' for i, n in enumerate(names))
     found = find_navigation(f"<html><body><div>{menu}</div></body></html>", "http://h.cn/", names)
     assert [(link.name, link.url) for link in found] == [(n, f"http://h.cn/s{i}/") for i, n in enumerate(names)]
+
+
+def test_discover_follows_a_root_redirect_and_names_a_loop(tmp_path):
+    mirror = tmp_path / "m"
+    write_response(mirror, "http://old.example.cn/", 301, {"Location": f"http://{HOST}/"}, b"")
+    write_response(mirror, "http://loop.example.cn/", 302, {"Location": "/again"}, b"")
+    write_response(mirror, "http://loop.example.cn/again", 302, {"Location": "/"}, b"")
+    for path in url_to_path(SITE, f"http://{HOST}/").parent.rglob("*"):  # the default mirror, behind the redirect
+        if path.is_file():
+            target = mirror / path.relative_to(SITE)
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_bytes(path.read_bytes())
+    result = run("discover", "http://old.example.cn/", "--replay", str(mirror), "-o", str(tmp_path / "p.toml"))
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith(f"root: http://{HOST}/") and portal.load(tmp_path / "p.toml").hosts == (HOST,)
+    result = run("discover", "http://loop.example.cn/", "--replay", str(mirror), "-o", str(tmp_path / "q.toml"))
+    assert result.exit_code == 1
+    assert result.output == ("Error: cannot read the root page http://loop.example.cn/: not reachable: "
+                             "more than 5 redirects (a redirect loop?)\n")

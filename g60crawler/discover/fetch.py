@@ -61,7 +61,7 @@ class Fetcher:
                 url = urljoin(url, location)
                 continue
             return got
-        return Fetched(url, 599, {}, b"")
+        return Fetched(url, 0, {"X-Discover": f"more than {MAX_REDIRECTS} redirects (a redirect loop?)"}, b"")
 
     def _one(self, url: str) -> Fetched:
         self.count += 1
