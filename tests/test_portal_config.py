@@ -131,6 +131,11 @@ def test_list_without_known_markup_is_the_dated_group_not_the_sidebar(site):
     ("http://h.cn/g60zx/index_2.shtml", '<script>createPageHTML(3, 2, "index", "shtml");</script>', None),
     # a 下一页 link of any shape; 尾页 (the last page) is not the next one
     ("http://h.cn/col/list.htm", '<a href="list_9.htm">尾页</a><a href="list_2.htm">下一页</a>', "http://h.cn/col/list_2.htm"),
+    # 下一页 in brackets, with arrows, in traditional characters, or as an image button
+    *[("http://h.cn/x/more.htm", html, "http://h.cn/x/list_5.htm") for html in (
+        '<a href="list_5.htm">下一页&gt;&gt;</a>', '<a href="list_5.htm">« 下一页 »</a>', '<a href="list_5.htm">[下一页]</a>',
+        '<a href="list_5.htm">下一頁</a>', '<a href="list_5.htm" title="下一页"><img src="n.gif"></a>',
+        '<a href="list_5.htm"><img src="n.gif" alt="下一页"></a>')],
     # the next page's URL may carry parameters the first page's has not (a page size, a column uid)
     ("http://h.cn/list.jsp?cid=11", '<a href="list.jsp?cid=11&amp;page=2&amp;size=20">下一页</a>'
      '<a href="list.jsp?cid=12">其他栏目</a>', "http://h.cn/list.jsp?cid=11&page=2&size=20"),

@@ -13,7 +13,7 @@ from .. import normalize, portal
 _CREATE_PAGE = re.compile(r"createPageHTML\(\s*(\d+)\s*,\s*(\d+)\s*,\s*['\"]([\w-]+)['\"]\s*,\s*['\"](\w+)['\"]")
 #: Numbered list pages: index_2.shtml, list_2.htm, more-2.html (the stems CMSs name list pages with).
 _INDEX_PAGE = re.compile(r"(?:^|/)(?:index|list|lists|more|default|page)(?:[_-](\d+))?\.(?:s?html?|jsp|php|aspx?)$", re.I)
-_NEXT_TEXT = re.compile(r"^\s*(?:下一页|下页|后一页|next(?:\s*page)?|&gt;|>|›|»)\s*[>›»]?\s*$", re.I)
+_NEXT_TEXT = re.compile(r"^[\s\[【(<«‹]*(?:下一页|下一頁|下页|后一页|next(?:\s*page)?|>|›|»)[\s\]】)>›»]*$", re.I)
 #: Query parameters that number list pages.
 PAGE_PARAMS = ("page", "p", "pageno", "pagenum", "pn", "pageindex", "curpage", "cpage", "pg")
 
@@ -75,7 +75,9 @@ def _links(sel: Selector, base: str) -> list[tuple[str, str]]:
         href = a.attrib["href"].strip()
         if not href or href.startswith(("javascript:", "#", "mailto:")):
             continue
-        out.append((urljoin(base, href).split("#", 1)[0], normalize.clean_text(" ".join(a.css("::text").getall()))))
+        text = normalize.clean_text(" ".join(a.css("::text").getall())) or \
+            (a.attrib.get("title") or " ".join(a.css("img::attr(alt)").getall())).strip()  # an image button
+        out.append((urljoin(base, href).split("#", 1)[0], text))
     return out
 
 
