@@ -6,7 +6,7 @@ import sqlite3
 
 import pytest
 
-from g60crawler.archive.search import Filters, count_articles, iter_articles
+from g60crawler.archive.search import Filters, count, iter_articles
 
 from .web_archive import build
 
@@ -25,7 +25,7 @@ def conn(tmp_path_factory):
 
 @pytest.mark.parametrize("query, filters", CASES)
 def test_count_is_exactly_what_iter_articles_streams(conn, query, filters):
-    assert count_articles(conn, filters, query) == sum(1 for _ in iter_articles(conn, filters, query, columns=("id",)))
+    assert count(conn, query, filters) == sum(1 for _ in iter_articles(conn, filters, query, columns=("id",)))
 
 
 def _steps(conn, work) -> int:
@@ -45,5 +45,5 @@ def _steps(conn, work) -> int:
 
 def test_counting_costs_less_than_streaming_every_match(conn):
     streamed = _steps(conn, lambda: sum(1 for _ in iter_articles(conn, Filters(), "G60科创走廊", columns=("id",))))
-    counted = _steps(conn, lambda: count_articles(conn, Filters(), "G60科创走廊"))
+    counted = _steps(conn, lambda: count(conn, "G60科创走廊", Filters()))
     assert counted * 2 < streamed, (counted, streamed)

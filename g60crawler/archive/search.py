@@ -207,21 +207,6 @@ def passage(terms: tuple[str, ...], title: str | None, summary: str | None, body
     return (body or "")[: 2 * width].replace("\n\n", " ")
 
 
-def count_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query: str | None = None) -> int:
-    """How many articles iter_articles gives for the same filters and query, counted by SQLite.
-
-    :param conn: a connection to the archive.
-    :param filters: section, dates, editor, city.
-    :param query: what the user typed (None: every article the filters keep).
-    :raises SearchError: for an empty query or a bad filter.
-    """
-    m = _matching(query or None, filters)
-    source, where, params = "articles a", m.where, m.params
-    if m.match:
-        source, where, params = _FTS_SOURCE, f"articles_fts MATCH ? AND {where}", [m.match, *params]
-    return conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
-
-
 def iter_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query: str | None = None,
                   columns: tuple[str, ...] = ()) -> Iterator[dict]:
     """Every article matching the filters (and a query), one row at a time, oldest first (undated first).
@@ -243,14 +228,15 @@ def iter_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query:
         yield dict(zip(names, row))
 
 
-def count(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), raw: bool = False) -> int:
-    """How many articles :func:`search` finds without a limit.
+def count(conn: sqlite3.Connection, query: str | None = None, filters: Filters = Filters(), raw: bool = False) -> int:
+    """How many articles :func:`search` (or :func:`iter_articles`) finds without a limit, counted by SQLite.
 
-    :param query: as for :func:`search`.
+    :param query: as for :func:`search` (None: every article the filters keep).
     :param filters: as for :func:`search`.
     :param raw: as for :func:`search`.
+    :raises SearchError: for an empty query or a bad filter.
     """
-    m = _matching(query, filters, raw)
+    m = _matching(query or None, filters, raw)
     if m.match:
         sql, args = f"SELECT COUNT(*) FROM {_FTS_SOURCE} WHERE articles_fts MATCH ? AND {m.where}", [m.match, *m.params]
     else:

@@ -17,7 +17,7 @@ from datasette import Forbidden, NotFound, Response
 
 from ..archive import Archive
 from ..archive.fts import QueryError, parse_query
-from ..archive.search import Filters, SearchError, count_articles, iter_articles, passage, search
+from ..archive.search import Filters, SearchError, count, iter_articles, passage, search
 from ..archive.stats import counts
 from ..cities import CITIES
 from . import charts
@@ -182,7 +182,7 @@ def _search(conn, query: str, filters: Filters, page: int, terms: tuple[str, ...
         title, summary, body = conn.execute("SELECT title, summary, body FROM articles WHERE id = ?",
                                             (hit.id,)).fetchone()
         passages[hit.id] = passage(terms, title, summary, body)
-    total = count_articles(conn, filters, query)
+    total = count(conn, query, filters)
     return hits, passages, total
 
 
