@@ -2,7 +2,9 @@
 
 A run of at least ``min_items`` articles is judged against the medians of
 recent healthy runs (the archive gives only those: a red run never becomes the
-baseline); a smaller run by absolute limits. Pure functions: the pipeline
+baseline); a smaller run by absolute limits. The generic extractor's share is
+judged only on a portal read by templates (portal file ``extraction``): on one
+no template reads, it is expected. Pure functions: the pipeline
 gathers the numbers, the crawl command turns a problem into a non-zero exit
 status (EXIT_UNHEALTHY) and an ERROR line.
 """
@@ -47,6 +49,12 @@ class Thresholds:
     max_generic_share: float = defaults.G60_HEALTH_MAX_GENERIC_SHARE
 
 
+#: What to do when a templated portal's articles go to the generic extractor.
+TEMPLATE_HINT = ("the portal's article template may have changed: check a page with "
+                 "`g60crawler extract PAGE --url URL` (and add or fix a Template), or, if no template is meant "
+                 "to read this portal, run `g60crawler discover ROOT_URL -o FILE` (it writes "
+                 'extraction = "generic" when the generic extractor reads its articles) and crawl with that file')
+
 COVERAGE_FIELDS = (("with_published", "a publish date"), ("with_editor", "an editor"),
                    ("with_summary", "a summary"))
 
@@ -59,17 +67,23 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
-def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = Thresholds()) -> list[str]:
+def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = Thresholds(),
+              extraction: str = "template") -> list[str]:
     """The problems of a run, each a sentence saying which check failed and by how much.
 
     :param run: the run just finished.
     :param previous: recent healthy runs, newest first (their medians are the baseline).
     :param limits: the thresholds (settings ``G60_HEALTH_*``).
+    :param extraction: the portal's ``extraction``: "template" (the generic share is checked) or
+        "generic" (the generic extractor reads the portal: its share is expected, not checked).
     """
+    if extraction not in ("template", "generic"):
+        raise ValueError(f'extraction must be "template" or "generic", got {extraction!r}')
+    templated = extraction == "template"
     problems = []
     if run.pages_ok == 0:
         problems.append("the run fetched no page successfully (is the portal down or blocking us?)")
-    problems += _small_run_problems(run, limits)
+    problems += _small_run_problems(run, limits, templated)
     judged = [p for p in previous if p.items >= limits.min_items]
     attempts = run.items + run.failures
     if attempts >= limits.min_items:
@@ -79,14 +93,15 @@ def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = 
             problems.append(
                 f"failure share {_pct(share)} ({run.failures} of {attempts} pages) against {_pct(base)} "
                 f"in recent runs, above the limit of +{_pct(limits.max_failure_rise)}")
-    if run.items >= limits.min_items:
+    if run.items >= limits.min_items and templated:
         share = _share(run.generic, run.items)
         base = median([_share(p.generic, p.items) for p in judged]) if judged else 0.0
         if share > base + limits.max_generic_rise:
             problems.append(
                 f"generic-fallback share {_pct(share)} ({run.generic} of {run.items} articles) against "
                 f"{_pct(base)} in recent runs, above the limit of +{_pct(limits.max_generic_rise)}: "
-                "the portal's article template may have changed")
+                + TEMPLATE_HINT)
+    if run.items >= limits.min_items:
         if judged:
             for field, label in COVERAGE_FIELDS:
                 cov = _share(getattr(run, field), run.items)
@@ -99,8 +114,13 @@ def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = 
     return problems
 
 
-def _small_run_problems(run: RunMetrics, limits: Thresholds) -> list[str]:
-    """A run too small for shares against recent runs, judged by absolute limits."""
+def _small_run_problems(run: RunMetrics, limits: Thresholds, templated: bool = True) -> list[str]:
+    """A run too small for shares against recent runs, judged by absolute limits.
+
+    :param run: the run just finished.
+    :param limits: the thresholds.
+    :param templated: the portal is read by templates (the generic share is judged).
+    """
     problems = []
     attempts = run.items + run.failures
     if attempts < limits.min_items and run.failures >= limits.min_failures:
@@ -109,12 +129,12 @@ def _small_run_problems(run: RunMetrics, limits: Thresholds) -> list[str]:
             problems.append(
                 f"failure share {_pct(share)} ({run.failures} of {attempts} pages) in a small run, above the "
                 f"limit of {_pct(limits.max_failure_share)}")
-    if 0 < run.items < limits.min_items:
+    if 0 < run.items < limits.min_items and templated:
         share = _share(run.generic, run.items)
         if share > limits.max_generic_share:
             problems.append(
                 f"generic-fallback share {_pct(share)} ({run.generic} of {run.items} articles) in a small run, "
-                f"above the limit of {_pct(limits.max_generic_share)}: the portal's article template may have changed")
+                f"above the limit of {_pct(limits.max_generic_share)}: {TEMPLATE_HINT}")
     return problems
 
 

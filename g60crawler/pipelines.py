@@ -204,7 +204,7 @@ class ArchivePipeline:
         metrics = RunMetrics(pages_ok, self.counts["items"], self.counts["failures"], self.counts["generic"],
                              self.counts["with_published"], self.counts["with_editor"], self.counts["with_summary"])
         previous = self.archive.recent_metrics(self.config.health_runs, before_run=self.run_id)
-        problems = check_run(metrics, previous, self.config.thresholds)
+        problems = check_run(metrics, previous, self.config.thresholds, portal.current().extraction)
         sections = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("g60/sections/")}
         archived = None
         if stats.get("g60/news_sections"):  # a run of 关于我们 alone archives no article, rightly

@@ -20,6 +20,9 @@ from urllib.parse import urlsplit
 
 SectionKind = Literal["news", "page"]
 PAGINATION_KINDS = ("index", "query", "next")
+#: How the channel's articles are read: by a known template (a rise of the generic extractor's
+#: share is a template change: the run is red), or by the generic extractor (its share is expected).
+EXTRACTION_MODES = ("template", "generic")
 _DATE_GROUPS = frozenset({"year", "md", "month", "day", "ymd", "ym"})
 
 
@@ -45,6 +48,7 @@ class Portal:
     articles: tuple[re.Pattern, ...]
     pagination: str = "index"
     pagination_param: str = ""
+    extraction: str = "template"  # one of EXTRACTION_MODES
     source: str = "built-in"
     by_slug: dict = field(default_factory=dict, compare=False, repr=False)
 
@@ -165,6 +169,9 @@ def from_dict(data: dict, source: str = "built-in") -> Portal:
     kind = pager.get("kind", "index")
     if kind not in PAGINATION_KINDS:
         raise PortalError(f"pagination.kind must be one of {', '.join(PAGINATION_KINDS)}, got {kind!r}")
+    extraction = data.get("extraction", "template")
+    if extraction not in EXTRACTION_MODES:
+        raise PortalError(f'extraction must be "template" or "generic", got {extraction!r}')
     raw_sections = data.get("sections")
     if not isinstance(raw_sections, list) or not raw_sections:
         raise PortalError("sections must be a list of [[sections]] tables")
@@ -192,7 +199,7 @@ def from_dict(data: dict, source: str = "built-in") -> Portal:
             raise PortalError(f"section {s.slug}: {s.url} is not on the portal's hosts ({', '.join(hosts_t)})")
     return Portal(name=str(data.get("name", "")), root=root, hosts=hosts_t, path_prefix=prefix,
                   sections=tuple(sections), articles=patterns, pagination=kind,
-                  pagination_param=str(pager.get("param", "") or ""), source=source,
+                  pagination_param=str(pager.get("param", "") or ""), extraction=extraction, source=source,
                   by_slug={s.slug: s for s in sections})
 
 

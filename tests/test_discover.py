@@ -7,6 +7,7 @@ from click.testing import CliRunner
 
 from g60crawler import portal
 from g60crawler.cli import main
+from g60crawler.discover.core import extraction_mode
 from g60crawler.discover.nav import matches
 from g60crawler.discover.patterns import generalise
 from g60crawler.mirror import url_to_path, write_response
@@ -38,6 +39,7 @@ def test_discover_on_the_default_mirror_finds_the_builtin_portal(tmp_path):
     assert not found.is_article(f"http://{HOST}/g60zx/index_1.shtml")
     assert "sections found: 7 of 7" in result.output
     assert "G60资讯 [g60zx] news" in result.output and "template:article-detail" in result.output
+    assert found.extraction == "template" and "extraction: template" in result.output
 
 
 def test_discover_without_the_sections_exits_non_zero(tmp_path):
@@ -183,3 +185,15 @@ def test_discover_follows_a_root_redirect_and_names_a_loop(tmp_path):
     assert result.exit_code == 1
     assert result.output == ("Error: cannot read the root page http://loop.example.cn/: not reachable: "
                              "more than 5 redirects (a redirect loop?)\n")
+
+
+@pytest.mark.parametrize("samples, expected", [
+    (["template:article-detail"] * 17 + ["generic:gne"], "template"),  # one odd page: templates read the portal
+    (["template:article-detail"] * 14 + ["generic:gne"] * 4, "generic"),  # more than a templated run tolerates
+    (["generic:gne"] * 18, "generic"),
+    (["generic:gne", "HTTP 404", "HTTP 404", "HTTP 404", "HTTP 404", "template:article-detail"], "generic"),
+    (["HTTP 404", "none"], "template"),  # nothing read: the default meaning
+    ([], "template"),
+])
+def test_extraction_mode_from_the_samples(samples, expected):
+    assert extraction_mode(samples) == expected

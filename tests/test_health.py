@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from g60crawler.health import RunMetrics, Thresholds, check_run
+from g60crawler.health import TEMPLATE_HINT, RunMetrics, Thresholds, check_run
 
 # a healthy history: 40 articles, 1 failure, 1 generic, dates on all, editors on 36, summaries on 30
 GOOD = RunMetrics(pages_ok=50, items=40, failures=1, generic=1, with_published=40, with_editor=36, with_summary=30)
@@ -41,7 +41,7 @@ def test_history_of_small_runs_is_not_a_baseline():
     small = RunMetrics(pages_ok=7, items=2, generic=2)  # incremental runs with 2 articles each
     problems = check_run(RunMetrics(50, 40, 0, 12, 40, 40, 40), [small] * 5, Thresholds())
     assert problems == ["generic-fallback share 30% (12 of 40 articles) against 0% in recent runs, above the "
-                        "limit of +20%: the portal's article template may have changed"]
+                        "limit of +20%: " + TEMPLATE_HINT]
 
 
 def test_thresholds_are_settings():
@@ -109,3 +109,50 @@ def test_small_broken_runs_are_red(run, expected):
 ])
 def test_healthy_small_runs_are_green(run):
     assert check_run(run, [GOOD] * 3, Thresholds()) == []
+
+
+# ------------------------------------------------------------ the portal's extraction mode
+
+ALL_GENERIC = RunMetrics(pages_ok=50, items=40, failures=1, generic=40, with_published=40, with_editor=36,
+                         with_summary=30)
+
+
+@pytest.mark.parametrize("run, previous", [
+    (ALL_GENERIC, []),  # a first run on a portal no template reads
+    (ALL_GENERIC, [GOOD] * 3),  # against a history read by templates
+    (RunMetrics(pages_ok=8, items=3, generic=3, with_published=3), []),  # a small first run
+    (RunMetrics(pages_ok=8, items=1, generic=1, with_published=1), [ALL_GENERIC] * 3),  # a small later run
+])
+def test_generic_portal_expects_the_generic_extractor(run, previous):
+    assert check_run(run, previous, Thresholds(), extraction="generic") == []
+
+
+@pytest.mark.parametrize("run, previous, expected", [
+    # every other check still applies: failures, coverage against healthy runs, nothing fetched
+    (RunMetrics(50, 20, 20, 20, 20, 18, 15), [ALL_GENERIC] * 3, "failure share 50% (20 of 40 pages) against 2%"),
+    (RunMetrics(6, 1, 3, 1, 1), [], "failure share 75% (3 of 4 pages) in a small run"),
+    (RunMetrics(50, 40, 1, 40, 40, 0, 30), [ALL_GENERIC] * 3, "share of articles with an editor fell to 0% from 90%"),
+    (RunMetrics(), [ALL_GENERIC] * 3, "the run fetched no page successfully"),
+])
+def test_generic_portal_keeps_the_other_checks(run, previous, expected):
+    problems = check_run(run, previous, Thresholds(max_failure_share=0.4), extraction="generic")
+    assert len(problems) == 1 and problems[0].startswith(expected), problems
+    assert not [p for p in problems if "generic-fallback" in p]
+
+
+@pytest.mark.parametrize("run, previous", [
+    (ALL_GENERIC, []),
+    (ALL_GENERIC, [GOOD] * 3),
+    (RunMetrics(pages_ok=8, items=3, generic=3, with_published=3), [GOOD] * 3),
+])
+def test_templated_portal_is_red_on_generic_share_and_says_what_to_do(run, previous):
+    for problems in (check_run(run, previous, Thresholds()), check_run(run, previous, Thresholds(), "template")):
+        assert len(problems) == 1 and problems[0].startswith("generic-fallback share 100%"), problems
+        assert "article template may have changed" in problems[0]
+        assert "`g60crawler extract PAGE --url URL`" in problems[0]
+        assert "`g60crawler discover" in problems[0] and 'extraction = "generic"' in problems[0]
+
+
+def test_unknown_extraction_mode_is_refused():
+    with pytest.raises(ValueError, match="extraction"):
+        check_run(GOOD, [], Thresholds(), extraction="generik")

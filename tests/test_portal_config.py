@@ -84,6 +84,10 @@ def test_sections_and_dates_from_urls(site):
     (GOOD.replace('url = "http://www.example.cn/g60/about/"', 'url = "http://elsewhere.cn/about/"'),
      "is not on the portal's hosts"),
     (GOOD.replace('kind = "page"', 'kind = "blog"'), "sections[1].kind must be news or page"),
+    (GOOD.replace('path_prefix = "/g60/"', 'path_prefix = "/g60/"\nextraction = "generik"'),
+     "extraction must be \"template\" or \"generic\", got 'generik'"),
+    (GOOD.replace('path_prefix = "/g60/"', 'path_prefix = "/g60/"\nextraction = true'),
+     "extraction must be \"template\" or \"generic\", got True"),
 ])
 def test_bad_portal_file_is_one_line_error(tmp_path, text, message):
     path = tmp_path / "p.toml"
@@ -94,6 +98,22 @@ def test_bad_portal_file_is_one_line_error(tmp_path, text, message):
     assert result.exit_code == 2
     lines = result.stderr.strip().splitlines() if hasattr(result, "stderr") else result.output.strip().splitlines()
     assert len(lines) == 1 and lines[0].startswith("Error: --portal:") and message in lines[0]
+
+
+
+@pytest.mark.parametrize("line, expected", [
+    ("", "template"),  # unsaid: templates are expected, as by the built-in portal
+    ('extraction = "template"', "template"),
+    ('extraction = "generic"', "generic"),
+])
+def test_extraction_mode_is_read(tmp_path, line, expected):
+    path = tmp_path / "p.toml"
+    path.write_text(GOOD.replace('path_prefix = "/g60/"', f'path_prefix = "/g60/"\n{line}'), encoding="utf-8")
+    assert portal.load(path).extraction == expected
+
+
+def test_builtin_portal_expects_templates():
+    assert portal.load().extraction == "template"
 
 
 SIDEBAR_FIRST = """<html><body>

@@ -31,6 +31,7 @@ def test_layout_change_turns_the_run_red_but_archives_what_it_recovered(tmp_path
     assert len(errors) == 1
     assert ("health check failed: generic-fallback share 75% (6 of 8 articles) against 4% in recent runs, "
             "above the limit of +20%: the portal's article template may have changed") in errors[0]
+    assert "`g60crawler extract PAGE --url URL`" in errors[0] and "`g60crawler discover" in errors[0]
     rows = query(archive, "SELECT canonical_url, extraction, title IS NOT NULL, body IS NOT NULL, published "
                           "FROM articles WHERE first_seen > (SELECT finished_at FROM crawl_runs WHERE id = 1) "
                           "AND extraction LIKE 'generic:%' ORDER BY canonical_url")

@@ -16,7 +16,7 @@ import pytest
 
 from g60crawler import normalize
 
-from .conftest import ROOT
+from .conftest import HOST, ROOT, SITE, SITE_V3
 from .crawl import run_crawl
 
 VARIANTS = ("mainhost", "trs", "redesign", "nested", "xinhua", "jsp", "hanweb")
@@ -95,15 +95,24 @@ def test_list_entries_carry_the_listed_date(crawled):
     assert listed == want
 
 
-def test_crawl_is_healthy_except_for_an_unknown_template(crawled):
-    # an unknown template: every article is read by the generic extractor, which the health
-    # check reports as a rise from the (empty) history
+def test_discover_records_which_extractor_reads_the_articles(crawled):
+    # an unknown template: discover's samples are read by the generic extractor, and the portal file says so
+    variant, portal_file, _archive, found, _done = crawled
+    from g60crawler import portal
+
+    want = "generic" if variant in UNKNOWN_TEMPLATE else "template"
+    text = portal_file.read_text("utf-8")
+    assert f'extraction = "{want}"' in text
+    assert portal.load(portal_file).extraction == want
+    assert f"extraction: {want}" in found.stdout
+
+
+def test_first_crawl_with_the_discovered_portal_is_healthy(crawled):
+    # a generic-read portal's generic share is expected: the first run (and every later one) is green
     variant, _portal_file, _archive, _found, done = crawled
     problems = [line for line in done.stderr.splitlines() if "health check failed" in line]
-    if variant in UNKNOWN_TEMPLATE:
-        assert done.returncode == 3 and len(problems) == 1 and "generic-fallback share 100%" in problems[0]
-    else:
-        assert done.returncode == 0, problems
+    assert done.returncode == 0, problems
+    assert problems == []
 
 
 def test_no_article_of_another_channel(tmp_path):
@@ -124,3 +133,17 @@ def test_default_portal_on_a_variant_is_red_with_the_discover_hint(variant, tmp_
     done = run_crawl(tmp_path / "a.sqlite", replay=ROOT / "fixtures" / f"variant-{variant}")
     assert done.returncode == 3, done.stderr[-2000:]
     assert "g60crawler discover" in done.stderr
+
+
+def test_discovered_templated_portal_stays_red_on_a_template_change(tmp_path):
+    # discover on the known template writes extraction = "template": a later redesign is still red
+    portal_file = tmp_path / "portal.toml"
+    found = subprocess.run([sys.executable, "-m", "g60crawler.cli", "discover", f"http://{HOST}/", "--replay",
+                            str(SITE), "-o", str(portal_file)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert found.returncode == 0 and 'extraction = "template"' in portal_file.read_text("utf-8")
+    archive = tmp_path / "a.sqlite"
+    assert run_crawl(archive, f"G60_PORTAL={portal_file}", replay=SITE).returncode == 0
+    done = run_crawl(archive, f"G60_PORTAL={portal_file}", replay=SITE_V3)
+    problems = [line for line in done.stderr.splitlines() if "health check failed" in line]
+    assert done.returncode == 3 and len(problems) == 1, problems
+    assert "generic-fallback share 75%" in problems[0] and "`g60crawler extract PAGE --url URL`" in problems[0]

@@ -9,6 +9,7 @@ from urllib.parse import parse_qsl, urlsplit
 from parsel import Selector
 
 from .. import normalize, portal
+from .. import settings as defaults
 from ..pages.article import extract_raw
 from ..pages.decode import decode_html
 from ..pages.linkgroups import link_groups
@@ -53,6 +54,21 @@ class Discovery:
     pagination: str = "index"
     pagination_param: str = ""
     fetched: int = 0
+    extraction: str = "template"  # the portal file's ``extraction``: which extractor read the samples
+    samples_read: int = 0  # sampled articles read by a template or the generic extractor
+    samples_generic: int = 0  # of those, read by the generic extractor
+
+
+def extraction_mode(samples: list[str], limit: float = defaults.G60_HEALTH_MAX_GENERIC_RISE) -> str:
+    """The portal's ``extraction``: "generic" when more of the sampled articles went to the generic
+    extractor than a templated portal's health check tolerates (a first run would be red), else "template".
+
+    :param samples: how each sampled article was read (``template:NAME``, ``generic:NAME``, or a problem).
+    :param limit: the share of generic reads a templated portal tolerates (G60_HEALTH_MAX_GENERIC_RISE).
+    """
+    read = [s for s in samples if s.startswith(("template:", "generic:"))]
+    generic = sum(s.startswith("generic:") for s in read)
+    return "generic" if read and generic / len(read) > limit else "template"
 
 
 def _folder(url: str) -> str:
@@ -195,8 +211,12 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
             raw = extract_raw(url, got.body, got.content_type)
             s.samples.append((url, raw.extraction or "none", normalize.clean_text(raw.title) or ""))
     kind, param = _vote(kinds)
+    how = [h for s in news for _u, h, _t in s.samples]
+    read = [h for h in how if h.startswith(("template:", "generic:"))]
     return Discovery(root=root, hosts=hosts, path_prefix=prefix, sections=sections, missing=missing,
-                     articles=patterns, pagination=kind, pagination_param=param, fetched=fetcher.count)
+                     articles=patterns, pagination=kind, pagination_param=param, fetched=fetcher.count,
+                     extraction=extraction_mode(how), samples_read=len(read),
+                     samples_generic=sum(h.startswith("generic:") for h in read))
 
 
 def _pagination_kind(sel: Selector, url: str, nxt: str, site: portal.Portal) -> tuple[str, str]:
@@ -231,7 +251,14 @@ def to_toml(d: Discovery) -> str:
              f"path_prefix = {_toml_str(d.path_prefix)}",
              "articles = ["]
     lines += [f"  {_toml_str(p)}," for p in d.articles]
-    lines += ["]", "", "[pagination]", f"kind = {_toml_str(d.pagination)}",
+    lines += ["]", ""]
+    lines += [f"# How the articles are read: {d.samples_generic} of the {d.samples_read} sampled article(s) went to",
+              "# the generic extractor. \"template\": a known selector set reads them, and a rise of the generic",
+              "# extractor's share turns a run red (the template may have changed). \"generic\": no selector set",
+              "# knows the pages; the generic extractor's share is expected, and the other health checks apply.",
+              "# Add a Template and set \"template\" to have a later template change turn a run red.",
+              f"extraction = {_toml_str(d.extraction)}", ""]
+    lines += ["[pagination]", f"kind = {_toml_str(d.pagination)}",
               f"param = {_toml_str(d.pagination_param)}"]
     for s in d.sections:
         lines += ["", "[[sections]]", f"slug = {_toml_str(s.slug)}", f"name = {_toml_str(s.name)}",
@@ -249,7 +276,10 @@ def report(d: Discovery, written: str | None) -> str:
            f"sections found: {len(d.sections)} of {len(d.sections) + len(d.missing)}"
            + (f"; NOT found: {', '.join(d.missing)}" if d.missing else ""),
            f"article URL pattern(s): {'; '.join(d.articles) or 'NONE learned'}",
-           f"pagination: {d.pagination}{' (' + d.pagination_param + '=N)' if d.pagination_param else ''}", ""]
+           f"pagination: {d.pagination}{' (' + d.pagination_param + '=N)' if d.pagination_param else ''}",
+           f"extraction: {d.extraction} ({d.samples_generic} of {d.samples_read} sampled article(s) read by the "
+           "generic extractor" + ("; its share is expected by the health check" if d.extraction == "generic"
+                                   else "; a rise of its share turns a run red") + ")", ""]
     for s in d.sections:
         head = f"{s.name} [{s.slug}] {s.kind}: {s.url}"
         if s.kind == "page":
