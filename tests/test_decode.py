@@ -101,3 +101,60 @@ def test_text_is_really_outside_gb2312():
     body = page(META_GB2312).encode("gbk")
     with pytest.raises(UnicodeDecodeError):
         body.decode("utf-8")
+
+
+# ---------------------------------------------------------------- charset lies (issue 10, defect 9)
+#
+# Every direction of the lie: the header (none at all as for a file, the portal's plain
+# ``text/html``, an honest or lying charset) x the <meta> (utf-8, gbk, none) x what the
+# bytes really are (UTF-8 or GBK). The bytes hold 珺 and 喆, so exactly one of UTF-8 and
+# GB18030 decodes them cleanly: whatever the labels say, that one must be used.
+
+META_GBK = '<meta http-equiv="Content-Type" content="text/html; charset=gbk">'
+HEADERS = {"no-header": None, "plain": "text/html", "header-utf8": "text/html; charset=utf-8",
+           "header-gbk": "text/html; charset=GBK"}
+METAS = {"meta-utf8": META_UTF8, "meta-gbk": META_GBK, "no-meta": ""}
+REAL = {"bytes-utf8": ("utf-8", "utf-8"), "bytes-gbk": ("gbk", "gb18030")}
+
+LIES = [
+    pytest.param(header, meta, codec, used, id=f"{hid}-{mid}-{bid}")
+    for hid, header in HEADERS.items()
+    for mid, meta in METAS.items()
+    for bid, (codec, used) in REAL.items()
+]
+
+
+@pytest.mark.parametrize(("content_type", "meta", "codec", "expected_encoding"), LIES)
+def test_the_bytes_decide_when_labels_lie(content_type, meta, codec, expected_encoding):
+    html = page(meta)
+    text, encoding = decode_html(html.encode(codec), content_type)
+    assert text == html
+    assert "\ufffd" not in text
+    assert encoding == expected_encoding
+
+
+@pytest.mark.parametrize("content_type", list(HEADERS.values()), ids=list(HEADERS))
+@pytest.mark.parametrize("meta", list(METAS.values()), ids=list(METAS))
+def test_a_utf8_bom_wins_over_any_label(content_type, meta):
+    html = page(meta)
+    text, encoding = decode_html(BOM + html.encode("utf-8"), content_type)
+    assert (text, encoding) == (html, "utf-8")
+
+
+def test_a_utf16_bom_is_read():
+    html = page("")
+    text, encoding = decode_html(codecs.BOM_UTF16_LE + html.encode("utf-16-le"), "text/html")
+    assert (text, encoding) == (html, "utf-16-le")
+
+
+@pytest.mark.parametrize("content_type", [None, "text/html", "text/html; charset=utf-8"])
+def test_a_damaged_gbk_page_is_read_with_the_fewest_replacements(content_type):
+    """No candidate decodes cleanly (one byte cut): the one losing least is used, not the label."""
+    html = page(META_UTF8)
+    body = html.encode("gbk")
+    cut = body.index("珺".encode("gbk"))
+    body = body[:cut] + b"\xff" + body[cut:]  # 0xff is no lead byte in GBK/GB18030 nor in UTF-8
+    text, encoding = decode_html(body, content_type)
+    assert encoding == "gb18030"
+    assert text.count("\ufffd") == 1
+    assert text.replace("\ufffd", "", 1) == html
