@@ -7,6 +7,7 @@ build articles through :func:`build_article`.
 from __future__ import annotations
 
 import re
+from datetime import datetime
 
 from . import normalize, portal
 from .items import ArticleItem, FailureItem, RawArticle
@@ -59,18 +60,32 @@ def join_pages(first: RawArticle, later: RawArticle | None, failed: str | None =
     return first
 
 
-def _published(raw: RawArticle) -> str | None:
-    """Page date, else meta date, else list date, else the date in the URL."""
-    list_year = normalize.year_from_url(raw.url)
-    for _origin, text in raw.dates:
+def choose_published(url: str, dates: list[tuple[str, str]], list_date: str | None,
+                     now: datetime | None = None) -> str | None:
+    """The publish date from the evidence: page dates, then the list date, then the URL's day.
+
+    Each candidate must be plausible (:func:`normalize.plausible_date`), or the next source is
+    used; a URL with only yyyy/mm gives no date, only bounds.
+
+    :param url: the article URL.
+    :param dates: (origin, text) dates found on the page, most trusted first.
+    :param list_date: the date of the article's list entry, or None.
+    :param now: the current time; the clock when None.
+    """
+    now = now or datetime.now(normalize.CST)
+    url_days = normalize.url_date_range(url)
+    for _origin, text in dates:
         value = normalize.parse_published(text)
-        if value:
+        if value and normalize.plausible_date(value, url_days, normalize.PAGE_TOLERANCE, now):
             return value
-    if raw.list_entry and raw.list_entry.date:
-        value = normalize.parse_published(raw.list_entry.date, default_year=list_year)
-        if value:
+    if list_date:
+        value = normalize.parse_published(list_date, default_year=normalize.year_from_url(url))
+        if value and normalize.plausible_date(value, url_days, normalize.LIST_TOLERANCE, now):
             return value
-    return normalize.date_from_url(raw.url)
+    if url_days and url_days[0] == url_days[1]:
+        day = url_days[0].isoformat()
+        return day if normalize.plausible_date(day, None, normalize.PAGE_TOLERANCE, now) else None
+    return None
 
 
 def _split_body(raw: RawArticle) -> tuple[list[str], str | None, str | None, str | None]:
@@ -143,7 +158,7 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
         editor=_bounded(editor, MAX_NAME),
         source=_bounded(normalize.parse_source(raw.source), MAX_NAME),
         author=_bounded(normalize.parse_author(raw.author) or body_author, MAX_NAME),
-        published=_published(raw),
+        published=choose_published(raw.url, raw.dates, raw.list_entry.date if raw.list_entry else None),
         images=[{"url": normalize.web_url(i["url"]), "caption": _bounded(normalize.clean_text(i["caption"]) or None, MAX_CAPTION)}
                 for i in raw.images if normalize.web_url(i["url"])],
         attachments=[{"url": normalize.web_url(a["url"]), "name": normalize.clean_text(a["name"])[:MAX_CAPTION]}

@@ -175,7 +175,19 @@ _DATE_TIME = re.compile(
 )
 _MONTH_DAY = re.compile(r"(?<![\d-])(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})(?![\d-])\s*日?")
 _CLOCK = re.compile(r"\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?!\d)(?:\s*[:：分]\s*(?P<S>\d{1,2})(?!\d))?")
+#: A date field longer than this is not a date field: only its beginning is read.
+MAX_DATE_TEXT = 500
 _ISO_TZ = re.compile(r"\d{4}-\d\d-\d\dT\d\d:\d\d(?::\d\d(?:\.\d+)?)?(?:Z|[+-]\d\d:?\d\d)")
+
+
+# Full-width digits and date punctuation (２０２３－０６－０６ １０：２０) as ASCII, one character for
+# one, so positions found in the translated text hold in the original.
+_HALFWIDTH = str.maketrans("０１２３４５６７８９－／．：［］", "0123456789-/.:[]")
+
+
+def halfwidth_digits(text: str) -> str:
+    """The text with full-width digits and date punctuation as ASCII (same length)."""
+    return text.translate(_HALFWIDTH)
 
 
 def parse_published(text: str | None, default_year: int | None = None) -> str | None:
@@ -187,7 +199,7 @@ def parse_published(text: str | None, default_year: int | None = None) -> str | 
     :param text: text holding a date (a label around it is ignored).
     :param default_year: year for a month-day date (``06-06`` on list pages).
     """
-    text = clean_text(text)
+    text = halfwidth_digits(clean_text(text)[:MAX_DATE_TEXT])
     if not text:
         return None
     iso = _ISO_TZ.search(text)
@@ -223,6 +235,55 @@ def parse_published(text: str | None, default_year: int | None = None) -> str | 
             except ValueError:
                 return None
     return None
+
+
+def url_date_range(url: str) -> tuple[date, date] | None:
+    """The days an article URL's date folders allow: one day (``/2023/0606/``), a month (``/2021/09/``) or a year.
+
+    :param url: an article URL; None for other URLs and impossible folders.
+    """
+    m = portal.current().article_match(url, scoped=False)
+    year, day = portal.url_date(m)
+    if day:
+        return date.fromisoformat(day), date.fromisoformat(day)
+    if year is None:
+        return None
+    groups = {k: v for k, v in m.groupdict().items() if v}
+    month = groups.get("month") or groups.get("ym", "")[4:6] or (groups.get("md") if len(groups.get("md", "")) == 2 else None)
+    try:
+        if not month:
+            return date(year, 1, 1), date(year, 12, 31)
+        first = date(year, int(month), 1)
+    except ValueError:
+        return None
+    last = (first.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    return first, last
+
+
+#: The portal's lifetime: no article is older, none is dated after now + a day.
+PORTAL_START = date(2000, 1, 1)
+FUTURE_SLACK = timedelta(days=1)
+#: How far a date may lie from the days the URL's folder allows. A page's own date
+#: is strong evidence (it may differ from the CMS folder by months, an edit, a
+#: republication): only a typo or another article's date is further than a year.
+#: A list date is weak (text beside a link): it must agree with the URL within days.
+PAGE_TOLERANCE = timedelta(days=366)
+LIST_TOLERANCE = timedelta(days=3)
+
+
+def plausible_date(value: str, url_days: tuple[date, date] | None, tolerance: timedelta,
+                   now: datetime) -> bool:
+    """True if a parsed date lies in the portal's lifetime and near the URL's date.
+
+    :param value: an ISO date or datetime (from :func:`parse_published`).
+    :param url_days: (first, last) day the URL's folder allows, or None.
+    :param tolerance: how far outside those days the date may lie.
+    :param now: the current time (CST).
+    """
+    day = date.fromisoformat(value[:10])
+    if not PORTAL_START <= day <= (now + FUTURE_SLACK).date():
+        return False
+    return url_days is None or url_days[0] - tolerance <= day <= url_days[1] + tolerance
 
 
 def date_from_url(url: str) -> str | None:

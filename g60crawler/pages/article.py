@@ -162,9 +162,9 @@ _SOURCE_IN_INFOS = re.compile(r"来源\s*[:：]\s*(\S+)")
 def split_infos(infos: str) -> tuple[str | None, str | None, str | None]:
     """(date, source, author) from one info line: ``2019-04-09 13:34  中国发展网``."""
     date = None
-    m = _DATE_IN_TEXT.search(infos)
+    m = _DATE_IN_TEXT.search(normalize.halfwidth_digits(infos))  # same length: positions hold in infos
     if m:
-        date = m.group(0)
+        date = infos[m.start():m.end()]
         infos = infos[: m.start()] + " " + infos[m.end():]
     author = None
     m = _AUTHOR_IN_INFOS.search(infos)

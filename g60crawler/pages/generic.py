@@ -17,7 +17,7 @@ from lxml import html as lxml_html
 from parsel import Selector
 
 from ..items import RawArticle
-from ..normalize import clean_text, parse_published
+from ..normalize import clean_text, halfwidth_digits, parse_published
 from .blocks import attachment_links, body_blocks
 
 GENERIC_NAME = "generic:gne"
@@ -58,7 +58,7 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
         raw.paragraphs, raw.images = body.paragraphs, body.images
     page_text = clean_text(" ".join(
         sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
-    m = _LABELLED_DATE.search(page_text)
+    m = _LABELLED_DATE.search(halfwidth_digits(page_text))
     if m:
         raw.dates.append(("page", m.group(1)))
     elif (shown := _date_element(sel, raw.title)) is not None:

@@ -8,8 +8,10 @@ whose links are article URLs of the portal.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import datetime
 from urllib.parse import urljoin
 
+from lxml import etree
 from parsel import Selector
 
 from .. import normalize, portal
@@ -95,14 +97,29 @@ def _entry(li: Selector, base: str) -> RawEntry | None:
         return None
     a = li.css("a")[0]
     title = a.attrib.get("title") or " ".join(a.css("::text").getall())
-    date_text = " ".join(li.css(".date ::text, span.time ::text, em ::text").getall())
+    date_text = " ".join(_DATE_ELEMENT_TEXT(li.root))
     if not date_text:
         date_text = " ".join(li.xpath("./text()").getall())
     target = urljoin(base, href.strip())
     return RawEntry(target, normalize.clean_text(title) or None, _list_date(date_text, target))
 
 
+# Date elements of a list entry, outside its link: text inside the link is the title's.
+_DATE_ELEMENT_TEXT = etree.XPath(
+    ".//*[contains(concat(' ', normalize-space(@class), ' '), ' date ')"
+    " or (self::span and contains(concat(' ', normalize-space(@class), ' '), ' time ')) or self::em]"
+    "[not(ancestor-or-self::a)]//text()"
+)
+
+
 def _list_date(text: str, target: str) -> str | None:
-    return normalize.parse_published(text, default_year=normalize.year_from_url(target))
+    """The date shown beside a link, if it is plausible for the article's URL.
 
-
+    :param text: text of the entry outside its link (never the title).
+    :param target: the article URL (gives the year of ``06-06`` and the dates allowed).
+    """
+    value = normalize.parse_published(text, default_year=normalize.year_from_url(target))
+    if value and normalize.plausible_date(value, normalize.url_date_range(target), normalize.LIST_TOLERANCE,
+                                          datetime.now(normalize.CST)):
+        return value
+    return None
