@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 from datetime import datetime
 
-from . import normalize, portal
+from . import labels, normalize, portal
 from .items import ArticleItem, FailureItem, RawArticle
 
 
@@ -96,22 +96,22 @@ def _split_body(raw: RawArticle) -> tuple[list[str], str | None, str | None, str
     paragraphs = normalize.clean_paragraphs(raw.paragraphs)
     summary = author = editor = None
     for i, p in enumerate(paragraphs[:4]):
-        if normalize.is_summary_line(p):
-            summary = normalize.strip_summary_label(p)
+        if labels.is_summary_line(p):
+            summary = labels.strip_summary_label(p)
             del paragraphs[i]
             break
     for i, p in enumerate(paragraphs[:3]):
-        if normalize.is_byline(p):
-            author = normalize.parse_author(p)
+        if labels.is_byline(p):
+            author = labels.parse_author(p)
             del paragraphs[i]
             break
     while paragraphs:
-        name = normalize.parse_editor(paragraphs[-1])
+        name = labels.parse_editor(paragraphs[-1])
         if name:
             editor = editor or name
             paragraphs.pop()
             continue
-        rest, name = normalize.split_trailing_editor(paragraphs[-1])
+        rest, name = labels.split_trailing_editor(paragraphs[-1])
         if name:
             editor = editor or name
             paragraphs[-1] = rest
@@ -145,8 +145,8 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
             section=section,
             captures=raw.captures,
         )
-    editor = normalize.parse_editor(raw.editor) or _loose_editor(raw.editor) or body_editor
-    summary = normalize.strip_summary_label(raw.summary) if raw.summary else body_summary
+    editor = labels.editor_of(raw.editor) or body_editor
+    summary = labels.strip_summary_label(raw.summary) if raw.summary else body_summary
     summary = summary[:MAX_SUMMARY] if summary else summary
     return ArticleItem(
         url=raw.url,
@@ -156,8 +156,8 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
         summary=summary,
         body=body,
         editor=_bounded(editor, MAX_NAME),
-        source=_bounded(normalize.parse_source(raw.source), MAX_NAME),
-        author=_bounded(normalize.parse_author(raw.author) or body_author, MAX_NAME),
+        source=_bounded(labels.parse_source(raw.source), MAX_NAME),
+        author=_bounded(labels.parse_author(raw.author) or body_author, MAX_NAME),
         published=choose_published(raw.url, raw.dates, raw.list_entry.date if raw.list_entry else None),
         images=[{"url": normalize.web_url(i["url"]), "caption": _bounded(normalize.clean_text(i["caption"]) or None, MAX_CAPTION)}
                 for i in raw.images if normalize.web_url(i["url"])],
@@ -172,12 +172,3 @@ def build_article(raw: RawArticle) -> ArticleItem | FailureItem:
         attachment_files=raw.attachment_files,
         canonical_link=raw.canonical_link,
     )
-
-
-def _loose_editor(text: str | None) -> str | None:
-    """An editor label somewhere inside a longer line (``分享到 …… 责任编辑：X``)."""
-    if not text:
-        return None
-    m = re.search(r"(?:责任编辑|责编)\s*[:：]\s*([^\s】\]）)]+)", normalize.clean_text(text))
-    return m.group(1) if m else None
-

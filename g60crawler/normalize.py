@@ -1,4 +1,4 @@
-"""Pure normalisation functions: text, labels, dates and URLs.
+"""Pure normalisation functions: text, titles, dates and URLs (labels are in labels.py).
 
 Every function here takes plain values and returns plain values (no Scrapy,
 no I/O), so each is tested with a table of cases in tests/test_normalize.py.
@@ -52,17 +52,16 @@ def join_paragraphs(paragraphs: list[str]) -> str | None:
 # ---------------------------------------------------------------- titles
 
 _SITE_NAMES = ("中国发展网", "中国发展网G60", "G60科创走廊")
-_SUFFIXES: dict[tuple[str, ...], re.Pattern] = {}
+_SUFFIX_SEPARATORS = "-_|—–"
+_SUFFIX_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
 
 
-def _suffix_pattern() -> re.Pattern:
-    """Site and section names as a title suffix, for the current portal's section names."""
-    names = tuple(s.name for s in portal.current().sections)
-    if names not in _SUFFIXES:
-        _SUFFIXES[names] = re.compile(
-            r"\s*(?:[-_|—–]\s*(?:%s)\s*)+$"
-            % "|".join(re.escape(n) for n in sorted(_SITE_NAMES + names, key=len, reverse=True)))
-    return _SUFFIXES[names]
+def _suffix_names() -> tuple[str, ...]:
+    """Site and section names that end titles, longest first, for the current portal's sections."""
+    sections = tuple(s.name for s in portal.current().sections)
+    if sections not in _SUFFIX_NAMES:
+        _SUFFIX_NAMES[sections] = tuple(sorted(set(_SITE_NAMES + sections), key=len, reverse=True))
+    return _SUFFIX_NAMES[sections]
 
 
 def web_url(url: str | None) -> str | None:
@@ -74,97 +73,42 @@ def web_url(url: str | None) -> str | None:
 
 
 def strip_title_suffix(title: str | None) -> str | None:
-    """The headline without site and section suffixes (``标题_G60资讯_中国发展网``)."""
+    """The headline without site and section suffixes (``标题_G60资讯_中国发展网``).
+
+    Suffixes are taken off the end one at a time with string comparisons, in
+    time linear in the title whatever it repeats (a regular expression for
+    "one or more suffixes at the end" is quadratic on a title of repeated suffixes).
+
+    :param title: the headline or ``<title>`` text.
+    """
     title = clean_text(title)
     if not title:
         return None
-    stripped = _suffix_pattern().sub("", title).strip()
+    end, names = len(title), _suffix_names()
+    while True:
+        cut = _suffix_start(title, end, names)
+        if cut is None:
+            break
+        end = cut
+    stripped = title[:end].strip()
     return stripped or title
 
 
-# ---------------------------------------------------------------- labels
-
-_OPEN = r"[【\[（(〔]"
-_CLOSE = r"[】\]）)〕]"
-_COLON = r"\s*[:：]\s*"
-
-_SUMMARY_LABEL = re.compile(rf"^\s*(?:{_OPEN}\s*摘\s*要\s*{_CLOSE}\s*[:：]?\s*|摘\s*要{_COLON})")
-
-
-def is_summary_line(text: str) -> bool:
-    """True if the paragraph starts with a 摘要 label in any of its forms."""
-    return bool(_SUMMARY_LABEL.match(clean_text(text)))
-
-
-def strip_summary_label(text: str | None) -> str | None:
-    """The summary without its label (``摘要：``, ``摘要:``, ``【摘要】``); None if empty."""
-    text = clean_text(text)
-    text = _SUMMARY_LABEL.sub("", text, count=1).strip()
-    return text or None
-
-
-_EDITOR_WORD = r"(?:责任编辑|责编|编辑)"
-_NAME = r"([^\s】\]）)〕]{1,20}(?:\s[^\s】\]）)〕]{1,20})*)"
-# A whole editor line: 责任编辑：倪珺 / 【责编：张三】 / （责任编辑：X） / [责任编辑:X]
-_EDITOR_LINE = re.compile(rf"^{_OPEN}?\s*{_EDITOR_WORD}{_COLON}{_NAME}\s*{_CLOSE}?$")
-# An editor label ending a paragraph: ……出席发布会。（责任编辑：倪珺）
-_TRAILING_EDITOR = re.compile(rf"\s*{_OPEN}\s*{_EDITOR_WORD}{_COLON}{_NAME}\s*{_CLOSE}\s*$")
-
-
-def parse_editor(text: str | None) -> str | None:
-    """The editor's name from a label line in any form (``【责编：张三】`` -> ``张三``)."""
-    text = clean_text(text)
-    m = _EDITOR_LINE.match(text)
-    return m.group(1).strip() if m else None
-
-
-def split_trailing_editor(paragraph: str) -> tuple[str, str | None]:
-    """Split an editor label off the end of a paragraph: (rest, editor or None)."""
-    text = clean_text(paragraph)
-    m = _TRAILING_EDITOR.search(text)
-    if not m or m.start() == 0:
-        return text, None
-    return text[: m.start()].rstrip(), m.group(1).strip()
-
-
-_SOURCE_LABEL = re.compile(rf"^\s*{_OPEN}?\s*(?:来源|来自|稿源){_COLON}")
-_SOURCE_SUFFIX = re.compile(r"\s*[-_—–|]\s*中国发展网\s*$")
-
-
-def parse_source(text: str | None) -> str | None:
-    """The outlet name alone: no ``来源：`` label, no ``-中国发展网`` suffix."""
-    text = clean_text(text)
-    text = _SOURCE_LABEL.sub("", text, count=1)
-    text = re.sub(rf"{_CLOSE}\s*$", "", text).strip()
-    text = _SOURCE_SUFFIX.sub("", text).strip()
-    return text or None
-
-
-_PERSON = r"([^\s:：】\]）)〕]{1,20}(?:\s[^\s:：】\]）)〕]{1,20})*)"
-_AUTHOR = re.compile(rf"^\s*{_OPEN}?\s*(?:(?:作者|撰稿){_COLON}|文\s*[/:：]\s*)?{_PERSON}\s*{_CLOSE}?\s*$")
-_BYLINE = re.compile(
-    r"^\s*(?:中国发展网|本网)?\s*(?:首席)?记者\s*[:：]?\s*"
-    r"([\u4e00-\u9fff·]{2,5}(?:[ 、，,][\u4e00-\u9fff·]{2,5})*)\s*$"
-)
-
-
-def parse_author(text: str | None) -> str | None:
-    """The author's name from ``作者：X``, ``文/X``, ``记者 X``, ``本网记者 X`` or the bare name."""
-    text = clean_text(text)
-    if not text:
-        return None
-    m = _BYLINE.match(text)
-    if m:
-        return m.group(1)
-    m = _AUTHOR.match(text)
-    if m:
-        return m.group(1).strip()
+def _suffix_start(title: str, end: int, names: tuple[str, ...]) -> int | None:
+    """Where a ``_name`` suffix ending at ``end`` starts (spaces before it included), or None."""
+    while end and title[end - 1].isspace():
+        end -= 1
+    for name in names:
+        if title.endswith(name, 0, end):
+            i = end - len(name)
+            while i and title[i - 1].isspace():
+                i -= 1
+            if i and title[i - 1] in _SUFFIX_SEPARATORS:
+                i -= 1
+                while i and title[i - 1].isspace():
+                    i -= 1
+                return i
     return None
-
-
-def is_byline(text: str) -> bool:
-    """True for a paragraph that is only a reporter byline (``本网记者 王磊``)."""
-    return bool(_BYLINE.match(clean_text(text)))
 
 
 # ---------------------------------------------------------------- dates

@@ -10,7 +10,7 @@ from cssselect import HTMLTranslator
 from lxml import etree
 from parsel import Selector
 
-from .. import normalize
+from .. import labels, normalize
 from ..items import RawArticle
 from .blocks import attachment_links, body_blocks
 from .decode import decode_html
@@ -155,10 +155,6 @@ def _from_template(template: Template, sel: Selector, container, title: list, ur
     return raw
 
 
-_AUTHOR_IN_INFOS = re.compile(r"(?:作者|记者)\s*[:：]\s*(\S+)")
-_SOURCE_IN_INFOS = re.compile(r"来源\s*[:：]\s*(\S+)")
-
-
 def split_infos(infos: str) -> tuple[str | None, str | None, str | None]:
     """(date, source, author) from one info line: ``2019-04-09 13:34  中国发展网``."""
     date = None
@@ -167,11 +163,11 @@ def split_infos(infos: str) -> tuple[str | None, str | None, str | None]:
         date = infos[m.start():m.end()]
         infos = infos[: m.start()] + " " + infos[m.end():]
     author = None
-    m = _AUTHOR_IN_INFOS.search(infos)
+    m = labels.AUTHOR_IN_TEXT.search(infos)
     if m:
         author = m.group(1)
         infos = infos[: m.start()] + " " + infos[m.end():]
-    m = _SOURCE_IN_INFOS.search(infos)
+    m = labels.SOURCE_IN_TEXT.search(infos)
     if m:
         source = m.group(1)
     else:
@@ -198,7 +194,7 @@ def summary_outside_body(scope, container) -> str | None:
         if node.find(".//p") is not None or node.find(".//div") is not None:
             continue  # a wrapper: its own paragraphs are looked at on their own
         text = node.text_content()
-        if normalize.is_summary_line(text):
+        if labels.is_summary_line(text):
             return text
     return None
 

@@ -16,6 +16,7 @@ from gne import utils as _gne_utils
 from lxml import html as lxml_html
 from parsel import Selector
 
+from .. import labels
 from ..items import RawArticle
 from ..normalize import clean_text, halfwidth_digits, parse_published
 from .blocks import attachment_links, body_blocks
@@ -31,10 +32,6 @@ _LABELLED_DATE = re.compile(
     r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[:：]\s*"
     r"((?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)"
 )
-_LABELLED_SOURCE = re.compile(r"来源\s*[:：]\s*([^\s|｜]+)")
-_LABELLED_AUTHOR = re.compile(r"作者\s*[:：]\s*([^\s|｜]+)")
-_LABELLED_EDITOR = re.compile(r"(?:责任编辑|责编)\s*[:：]\s*([^\s】\]）)|｜]+)")
-_LABELLED_SUMMARY = re.compile(r"^\s*[【\[]?\s*摘\s*要\s*[】\]]?\s*[:：]?")
 _DATE_LIKE = ("*[self::time or contains(@class, 'date') or contains(@class, 'time') "
               "or contains(@class, 'meta') or contains(@class, 'info')]")
 
@@ -65,13 +62,11 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
         raw.dates.append(("page", shown))
     elif found.get("publish_time"):
         raw.dates.append(("generic", found["publish_time"]))
-    for pattern, field in ((_LABELLED_SOURCE, "source"), (_LABELLED_AUTHOR, "author")):
-        m = pattern.search(page_text)
-        if m:
-            setattr(raw, field, m.group(1))
-    m = _LABELLED_EDITOR.search(page_text)
+    raw.source = labels.find_source(page_text)
+    raw.author = labels.find_author(page_text)
+    m = labels.EDITOR_IN_TEXT.search(page_text)
     if m:
-        raw.editor = m.group(0)  # with its label: assemble parses editor lines, not bare names
+        raw.editor = m.group(0)  # with its label: assemble parses editor fields, not bare names
     raw.summary = _summary(sel)
     root = sel.css("body")
     if root:
@@ -83,7 +78,7 @@ def _summary(sel: Selector) -> str | None:
     """A 摘要 block anywhere in the page (a lead paragraph with the label)."""
     for node in sel.xpath("//body//*[self::p or self::div][not(.//p) and not(.//div)]"):
         text = " ".join(node.css("::text").getall())
-        if _LABELLED_SUMMARY.match(clean_text(text)):
+        if labels.is_summary_line(text):
             return text
     return None
 
