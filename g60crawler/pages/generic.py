@@ -46,7 +46,7 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     raw = RawArticle(url=url, extraction=GENERIC_NAME, encoding=encoding)
     sel = Selector(text=text, base_url=url)
     try:
-        found = _EXTRACTOR.extract(text, with_body_html=True)
+        found = _EXTRACTOR.extract(text, with_body_html=True, title_xpath=_title_xpath(sel))
     except Exception:  # gne raises on pages it cannot read; that is a failure with no body, not a crash
         found = {}
     raw.title = found.get("title")
@@ -72,6 +72,24 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     if root:
         raw.attachments = attachment_links(root[0].root, url)
     return raw
+
+
+#: gne matches the <title> against every heading by longest common substring, in time
+#: |title| x |headings|: minutes on a page with a long title and long headings.
+MAX_TITLE_MATCH_WORK = 1_000_000
+_HEADING_TEXT = "//h1//text() | //h2//text() | //h3//text() | //h4//text() | //h5//text()"
+
+
+def _title_xpath(sel: Selector) -> str:
+    """Where gne should take the title from: '' (its own matching) unless that would take too long.
+
+    :param sel: the page.
+    """
+    title = sum(len(t) for t in sel.xpath("//title/text()").getall())
+    headings = sum(len(t) for t in sel.xpath(_HEADING_TEXT).getall())
+    if title * headings <= MAX_TITLE_MATCH_WORK:
+        return ""
+    return "(//h1//text())[1]" if sel.xpath("//h1//text()") else "//title/text()"
 
 
 def _summary(sel: Selector) -> str | None:
