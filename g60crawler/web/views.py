@@ -29,6 +29,8 @@ PAGE_SIZE = 50
 RECENT = 20  # changed and removed articles listed on Datasette's home and database pages
 DEFAULT_TERM = "合肥"
 _SHA256 = re.compile(r"^[0-9a-f]{64}$")
+_NUMBER = re.compile(r"[0-9]{1,18}")  # ASCII digits only: str.isdigit() also takes ², １ and ٣
+MAX_PAGE = 1_000_000
 DIFF_FIELDS = (("title", "标题 title"), ("summary", "摘要 summary"), ("body", "正文 body"), ("editor", "责任编辑 editor"),
                ("source", "来源 source"), ("author", "作者 author"), ("published", "发布时间 published"))
 
@@ -138,8 +140,17 @@ def _version_arg(request, name: str, default: int) -> int:
     value = request.args.get(name)
     if value is None or value == "":
         return default
-    if not value.isdigit():
+    if not _NUMBER.fullmatch(value):
         return -1
+    return int(value)
+
+
+def _page_arg(value: str | None) -> int | None:
+    """The results page asked for: 1 when not given, None when the value cannot be a page number."""
+    if value is None or value == "":
+        return 1
+    if not _NUMBER.fullmatch(value) or not 1 <= int(value) <= MAX_PAGE:
+        return None
     return int(value)
 
 
@@ -147,14 +158,21 @@ async def search_view(datasette, request) -> Response:
     """Search results: highlighted titles and passages linking to article pages, filters, the number found."""
     db = await archive_database(datasette)
     args = {k: (request.args.get(k) or "").strip() for k in ("q", "section", "city", "since", "until")}
-    page = request.args.get("page", "1")
-    page = int(page) if page.isdigit() and int(page) > 0 else 1
+    page = _page_arg(request.args.get("page"))
     filters = Filters(section=args["section"] or None, city=args["city"] or None,
                       since=args["since"] or None, until=args["until"] or None)
     context = {"args": args, "sections": await _sections(db), "cities": CITIES, "hits": [], "total": None,
                "error": None, "page": page, "page_size": PAGE_SIZE}
     status = 200
-    if args["q"]:
+    known_sections = context["sections"]
+    if page is None:
+        context["error"], context["page"] = f"page must be a whole number from 1 to {MAX_PAGE}", 1
+        status = 400
+    elif args["section"] and args["section"] not in known_sections:
+        context["error"] = (f"no section {args['section']!r} in the archive (one of "
+                            f"{', '.join(known_sections)})")
+        status = 400
+    elif args["q"]:
         try:
             terms = parse_query(args["q"]).terms
             hits, passages, total = await db.execute_fn(lambda conn: _search(conn, args["q"], filters, page, terms))
