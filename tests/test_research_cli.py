@@ -162,6 +162,21 @@ def test_search_says_how_many_matched_when_it_stops_at_the_limit(db):
     assert exact.stderr == ""  # all shown: nothing to say
 
 
+
+@pytest.mark.parametrize("limit", [2**63, 99999999999999999999999])
+def test_a_limit_past_sqlites_integers_is_a_usage_error(db, limit):
+    # a number SQLite cannot bind is out of --limit's range (exit 2, with the usage), not an error from SQLite
+    result = run("search", "合肥", "--limit", limit, "--db", db)
+    assert result.exit_code == 2, result.output
+    assert "Invalid value for '--limit'" in result.stderr and "SQLite" not in result.stderr
+
+
+def test_the_largest_limit_shows_everything(db):
+    result = run("search", "合肥", "--limit", 2**63 - 1, "--db", db)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.splitlines()[-1] == f"{len(truth('合肥'))} article(s)" and result.stderr == ""
+
+
 DATE_COMMANDS = [["search", "合肥"], ["stats"], ["export", "--format", "jsonl"], ["export-warc", "-o", "x.warc.gz"]]
 
 

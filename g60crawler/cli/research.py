@@ -62,7 +62,7 @@ def _pad(text: str, width: int) -> str:
 @main.command()
 @click.argument("query")
 @filter_options
-@click.option("--limit", default=20, show_default=True, type=click.IntRange(0),
+@click.option("--limit", default=20, show_default=True, type=click.IntRange(0, 2**63 - 1),
               help="At most this many articles; 0 for all (how many matched is said on stderr).")
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
