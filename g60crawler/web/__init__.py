@@ -6,7 +6,9 @@ hooks live in ``plugin.py``. Without Datasette installed the metadata still impo
 """
 
 try:
-    from .plugin import asgi_wrapper, extra_template_vars, prepare_connection, register_routes, render_cell  # noqa: F401
+    from .plugin import (  # noqa: F401
+        asgi_wrapper, canned_queries, extra_css_urls, extra_template_vars, prepare_connection, register_routes,
+        render_cell)
 except ModuleNotFoundError as exc:  # the web extra is not installed: the CLI's other commands still work
     if exc.name != "datasette":
         raise

@@ -36,6 +36,40 @@ TABLES = {
 }
 
 
+#: the canned queries of an archive (also given by the plugin's canned_queries hook, so plain
+#: `datasette FILE` has them)
+QUERIES = {
+    "search": {
+        "title": "Search articles (Chinese full text)",
+        "description": ("Every word must occur in the title, 摘要 or body; a two-character "
+                        "word such as 合肥 or 人才 works, and so do phrases. Articles only: "
+                        "kind 'page' finds the static pages (关于我们 ...), 'all' both. "
+                        "Matches are marked in the snippet; a title opens the article's page."),
+        "sql": SEARCH_SQL,
+        "hide_sql": True,
+    },
+    "per_section_month": {
+        "title": "Articles per section per month",
+        "sql": "SELECT * FROM articles_per_section_month",
+    },
+    "editors": {
+        "title": "Editors by section",
+        "sql": "SELECT * FROM editors_per_section",
+    },
+    "hefei_since_2023": {
+        "title": "Articles that mention 合肥 since 2023",
+        "sql": ("SELECT a.id, a.title, substr(a.published, 1, 10) AS published, a.section "
+                "FROM articles_fts f JOIN articles a ON a.id = f.rowid "
+                "WHERE articles_fts MATCH g60_match('合肥') AND a.published >= '2023' "
+                "ORDER BY a.published"),
+    },
+    "failures": {
+        "title": "Open failures",
+        "sql": "SELECT url, reason, times, last_failed FROM failures WHERE resolved_at IS NULL",
+    },
+}
+
+
 def metadata(database: str) -> dict:
     """Datasette metadata for an archive whose file stem is ``database``."""
     return {
@@ -49,36 +83,7 @@ def metadata(database: str) -> dict:
         "databases": {
             database: {
                 "tables": {name: {"description": text} for name, text in TABLES.items()},
-                "queries": {
-                    "search": {
-                        "title": "Search articles (Chinese full text)",
-                        "description": ("Every word must occur in the title, 摘要 or body; a two-character "
-                                        "word such as 合肥 or 人才 works, and so do phrases. Articles only: "
-                                        "kind 'page' finds the static pages (关于我们 ...), 'all' both. "
-                                        "Matches are marked in the snippet; a title opens the article's page."),
-                        "sql": SEARCH_SQL,
-                        "hide_sql": True,
-                    },
-                    "per_section_month": {
-                        "title": "Articles per section per month",
-                        "sql": "SELECT * FROM articles_per_section_month",
-                    },
-                    "editors": {
-                        "title": "Editors by section",
-                        "sql": "SELECT * FROM editors_per_section",
-                    },
-                    "hefei_since_2023": {
-                        "title": "Articles that mention 合肥 since 2023",
-                        "sql": ("SELECT a.id, a.title, substr(a.published, 1, 10) AS published, a.section "
-                                "FROM articles_fts f JOIN articles a ON a.id = f.rowid "
-                                "WHERE articles_fts MATCH g60_match('合肥') AND a.published >= '2023' "
-                                "ORDER BY a.published"),
-                    },
-                    "failures": {
-                        "title": "Open failures",
-                        "sql": "SELECT url, reason, times, last_failed FROM failures WHERE resolved_at IS NULL",
-                    },
-                },
+                "queries": QUERIES,
             }
         },
     }

@@ -123,3 +123,23 @@ def render_cell(row, value, column, table, database, datasette):
         return None
     href = datasette.urls.path(f"/-/g60/article/{article_id}")
     return Markup(f'<a href="{escape(href)}">{escape(str(value))}</a>')
+
+
+@hookimpl
+def canned_queries(datasette, database):
+    """The archive's canned queries (metadata.QUERIES) on the archive's database, whether or not
+    Datasette was started with the package's metadata (plain ``datasette archive/g60.sqlite``)."""
+    async def for_archive():
+        from .metadata import QUERIES
+
+        db = datasette.databases.get(database)
+        if db is None or not (await db.table_exists("articles") and await db.table_exists("article_versions")):
+            return {}
+        return {name: dict(query) for name, query in QUERIES.items()}
+    return for_archive
+
+
+@hookimpl
+def extra_css_urls(datasette):
+    """Column widths for Datasette's own tables (a title is not squeezed one character per line)."""
+    return [datasette.urls.static_plugins("g60crawler", "tables.css")]
