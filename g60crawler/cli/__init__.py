@@ -264,7 +264,7 @@ def fixture(url_or_capture: str, name: str, record_dir: Path | None, into: Path,
 
     Example:
 
-        g60crawler fixture http://g60.chinadevelopment.com.cn/g60zx/2023/0606/1630012.shtml seed-article
+        g60crawler fixture http://g60.chinadevelopment.com.cn/jcfc/2024/0315/1631026.shtml jcfc-1631026
     """
     from ..mirror import UnsafePath, read_response, url_to_path
     from ..pagefixtures import FixtureError, make_fixture
