@@ -17,6 +17,8 @@ from .items import ArticleItem, FailureItem, RawArticle
 MAX_TITLE = 500
 MAX_NAME = 64
 MAX_CAPTION = 500
+#: A split article with more pages than this is not read to its end: incomplete, never a version.
+MAX_ARTICLE_PAGES = 30
 MAX_SUMMARY = 2000
 
 
@@ -58,6 +60,32 @@ def join_pages(first: RawArticle, later: RawArticle | None, failed: str | None =
     first.captures = first.captures + later.captures
     first.next_page = later.next_page
     return first
+
+
+def pages_joined(raw: RawArticle) -> set[str]:
+    """The canonical URLs of the pages joined into a raw article so far (with their redirects).
+
+    :param raw: the pages joined so far.
+    """
+    urls = [raw.url, *raw.aliases, *(c.url for c in raw.captures)]
+    return {normalize.canonical_url(u) for u in urls if u}
+
+
+def next_page(raw: RawArticle, pages: int) -> str | FailureItem | None:
+    """The next page of a split article to read: None when it is whole, a failure when its pager never ends.
+
+    A next-page link back to a page already joined is the article's end (a pager
+    that points back); one beyond MAX_ARTICLE_PAGES leaves the article incomplete.
+
+    :param raw: the pages joined so far.
+    :param pages: how many pages that is.
+    """
+    nxt = raw.next_page
+    if not nxt or normalize.canonical_url(nxt) in pages_joined(raw):
+        return None
+    if pages >= MAX_ARTICLE_PAGES:
+        return join_pages(raw, None, failed=f"beyond the limit of {MAX_ARTICLE_PAGES} pages")
+    return nxt
 
 
 def choose_published(url: str, dates: list[tuple[str, str]], list_date: str | None,

@@ -43,3 +43,25 @@ def test_failure_is_recorded_under_the_url_asked_for():
     first = first_page()
     first.aliases = ["http://g60.chinadevelopment.com.cn/g60zx/2023/0915/1630014.shtml"]
     assert join_pages(first, None, failed="timeout").url == first.aliases[0]
+
+
+def _page(n: int, next_n: int | None) -> RawArticle:
+    url = URL.replace(".shtml", f"_{n}.shtml")
+    nxt = URL.replace(".shtml", f"_{next_n}.shtml") if next_n else None
+    return RawArticle(url=url, extraction="template:x", encoding="utf-8", paragraphs=[f"第{n}页。"], next_page=nxt)
+
+
+def test_ingest_refuses_a_pager_that_never_ends():
+    from g60crawler.ingest.pages import Incomplete, join_article
+
+    with pytest.raises(Incomplete):  # page n links page n+1 forever: never a truncated version
+        join_article(first_page(), lambda url: _page(int(url.rsplit("_", 1)[1].split(".")[0]),
+                                                     int(url.rsplit("_", 1)[1].split(".")[0]) + 1))
+
+
+def test_ingest_a_capture_redirected_back_to_page_one_is_missing():
+    from g60crawler.ingest.pages import Incomplete, join_article
+
+    back = RawArticle(url=URL, extraction="template:x", encoding="utf-8", paragraphs=["一。"], next_page=PAGE2)
+    with pytest.raises(Incomplete):
+        join_article(first_page(), lambda url: back)

@@ -10,14 +10,10 @@ from __future__ import annotations
 from typing import Callable
 
 from .. import normalize
-from ..assemble import join_pages
+from ..assemble import join_pages, next_page, pages_joined
 from ..items import FailureItem, RawArticle
 from ..pages.article import extract_raw
 from ..pages.decode import content_type
-
-#: A split article longer than this is cut here, as the crawl does.
-MAX_ARTICLE_PAGES = 30
-
 
 def extract_page(url: str, body: bytes, headers: dict[str, str]) -> RawArticle:
     """Extract one stored page; a page that breaks the extractor is an empty result (a failure later).
@@ -50,15 +46,17 @@ def join_article(first: RawArticle, page_at: Callable[[str], RawArticle | None])
     :param page_at: the extracted page at a URL, or None when it was not captured.
     :raises Incomplete: a linked next page is missing, or join_pages finds it empty.
     """
-    raw = first
-    seen = {normalize.canonical_url(first.url)}
-    for _ in range(MAX_ARTICLE_PAGES - 1):
-        nxt = raw.next_page
-        if not nxt or normalize.canonical_url(nxt) in seen:  # the last page, or a page linking back
-            break
-        seen.add(normalize.canonical_url(nxt))
-        joined = join_pages(raw, page_at(nxt))
+    raw, pages = first, 1
+    while True:
+        nxt = next_page(raw, pages)  # None: the last page, or a page linking back
+        if nxt is None:
+            return raw
+        if isinstance(nxt, FailureItem):  # a pager that never ends
+            raise Incomplete(raw.next_page)
+        later = page_at(nxt)
+        if later is not None and normalize.canonical_url(later.url) in pages_joined(raw):
+            later = None  # the capture is a page already joined (a redirect back): page nxt is missing
+        joined = join_pages(raw, later)
         if isinstance(joined, FailureItem):  # the page is missing, or came back empty
             raise Incomplete(nxt)
-        raw = joined
-    return raw
+        raw, pages = joined, pages + 1

@@ -24,7 +24,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from .. import normalize, portal
 from ..archive import Archive
 from ..archive.store import Revisit
-from ..assemble import join_pages
+from ..assemble import join_pages, next_page, pages_joined
 from ..failures import failure_reason
 from ..httpheaders import headers_dict
 from ..items import (AttachmentFile, Capture, FailureItem, ListEntry, ListPage, NotModified, RawArticle,
@@ -36,7 +36,6 @@ from ..pages.notfound import soft_404
 from ..runconfig import ConfigError, parse_flag, parse_sections, prepare, stop
 
 #: A split article with more pages than this is cut here (a pager loop guard).
-MAX_ARTICLE_PAGES = 30
 #: Why an attachment link was not fetched when the article links more than the limit.
 OVER_LIMIT = "over the G60_MAX_ATTACHMENTS limit"
 
@@ -333,17 +332,23 @@ class G60Spider(scrapy.Spider):
         later = self._extract(response)
         later.captures = [capture_of(response, self.config.clock)]
         requested = normalize.canonical_url(response.meta.get("redirect_urls", [response.url])[0])
-        gone = soft_404(requested, normalize.canonical_url(response.url), later.title or later.title_tag,
-                        "\n".join(later.paragraphs))
-        joined = join_pages(first, later, failed="soft 404" if gone else None)
+        final = normalize.canonical_url(response.url)
+        gone = soft_404(requested, final, later.title or later.title_tag, "\n".join(later.paragraphs))
+        if final in pages_joined(first):  # a redirect back to a page already read: this page is missing
+            failed = f"redirected back to {final}"
+        else:
+            failed = "soft 404" if gone else None
+        joined = join_pages(first, later, failed=failed)
         if isinstance(joined, FailureItem):
             yield joined
         else:
             yield from self._next_or_done(joined, pages + 1)
 
     def _next_or_done(self, raw: RawArticle, pages: int):
-        nxt = raw.next_page
-        if nxt and on_portal(nxt) and pages < MAX_ARTICLE_PAGES:
+        nxt = next_page(raw, pages) if raw.next_page and on_portal(raw.next_page) else None
+        if isinstance(nxt, FailureItem):
+            yield nxt
+        elif nxt:
             yield scrapy.Request(nxt, callback=self.parse_article_page, errback=self.page_failed, dont_filter=True,
                                  cb_kwargs={"first": raw, "pages": pages})
         else:
