@@ -13,14 +13,15 @@ from urllib.parse import urlsplit
 
 from .. import portal
 
-#: Wording of "this page does not exist" (and "this item was withdrawn") on the portal and its CMS.
-NOT_FOUND_PHRASES = (
-    "页面不存在", "您访问的页面不存在", "您所访问的页面不存在", "访问的页面不存在", "网页不存在",
-    "页面未找到", "找不到该页面", "找不到页面", "找不到网页", "页面找不到", "页面走丢了", "页面已删除",
-    "该页面已被删除", "该信息已删除", "信息已删除", "该信息不存在", "信息不存在", "该文章已删除", "文章已删除",
-    "文章不存在", "该内容已删除", "内容已删除", "内容不存在", "稿件不存在", "该稿件已撤销", "已撤稿", "已被撤稿",
-    "page not found", "404 not found", "not found",
-)
+#: Wording of "this page does not exist" (and "this item was withdrawn") on the portal and its CMS:
+#: a thing (页面, 文章, 内容 ...) and what became of it (不存在, 已删除, 已下线 ...), a few words apart,
+#: or the English of a web server's error page.
+NOT_FOUND_WORDING = re.compile(
+    r"(?:该|此)?(?:页面|网页|文章|内容|信息|稿件|新闻|资讯|链接|该页)[^。！!？?，,；;\n]{0,10}?"
+    r"(?:不存在|已被?删除|已被?下线|已被?撤销|已被?撤下|已被?撤稿|已过期|已失效|未找到|找不到|走丢了|无法访问|无法找到)"
+    r"|找不到(?:该|此|您要的|您访问的)?(?:页面|网页)|已被?撤稿"
+    r"|(?i:page\s+not\s+found|(?:404\s+)?not\s+found|(?:could|can\s*no|can'|was)\s*t?\s*(?:not\s+)?be\s+found"
+    r"|does\s+not\s+exist|no\s+longer\s+(?:exists|available)|has\s+been\s+(?:removed|deleted))")
 #: "404" as an error code, not as a number in a sentence ("404家企业").
 _CODE_404 = re.compile(
     r"(?i)(?:^|[^\d.])404(?:\s*(?:错误|error|page|页面|not\s*found)|\s*$|\s*[-|_–—:：])"
@@ -43,10 +44,9 @@ def not_found_wording(title: str | None, text: str | None) -> str | None:
     if len(text) > SHORT_PAGE:
         return None
     for part in (title or "", text):
-        lowered = part.lower()
-        for phrase in NOT_FOUND_PHRASES:
-            if phrase in lowered:
-                return phrase
+        found = NOT_FOUND_WORDING.search(part)
+        if found:
+            return found.group(0).lower()
         if _CODE_404.search(part.strip()):
             return "404"
     return None
