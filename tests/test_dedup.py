@@ -19,9 +19,13 @@ PDF_2 = "http://g60.chinadevelopment.com.cn/zcfw/2023/1121/P02023112159999999999
 PDF_1_ELSEWHERE = "http://g60.chinadevelopment.com.cn/g60zx/2023/1122/P020231120512345678901.pdf"
 
 
-def page(title, body, urls=(), attachments=(), published=None) -> Evidence:
+def page(title, body, urls=(), attachments=(), published=None, images=()) -> Evidence:
     return Evidence(title=title, body=body, urls=frozenset(urls), attachments=tuple(attachments),
-                    published=published)
+                    published=published, images=tuple(images))
+
+
+JPG_1 = "http://g60.chinadevelopment.com.cn/g60zx/2023/1120/W020231120512345678901.jpg"
+JPG_2 = "http://g60.chinadevelopment.com.cn/g60zx/2023/1121/W020231121599999999999.jpg"
 
 
 @pytest.mark.parametrize("new, archived, expected", [
@@ -58,6 +62,15 @@ def page(title, body, urls=(), attachments=(), published=None) -> Evidence:
     # ... and on the same day, a copy
     (page("会议通知", "第一段。\n\n第二段。", [C], published="2023-11-20"),
      page("会议通知", "第一段。第二段。", [A], published="2023-11-20T09:00:00+08:00"), True),
+    # the same file name in two years' notices: the days tell them apart
+    (page("关于申报示范项目的通知", "具体内容详见附件。", [C], ["http://x/2024/06/附件1.pdf"], "2024-06-06"),
+     page("关于申报示范项目的通知", "具体内容详见附件。", [A], ["http://x/2023/06/附件1.pdf"], "2023-06-06"), False),
+    # photo news: the same caption and headline on the same day, other photos: two articles
+    (page("图片新闻", "图为活动现场。", [B], published="2023-11-20", images=[JPG_2]),
+     page("图片新闻", "图为活动现场。", [A], published="2023-11-20", images=[JPG_1]), False),
+    # ... the same photo: a copy
+    (page("图片新闻", "图为活动现场。", [C], published="2023-11-20", images=[JPG_1]),
+     page("图片新闻", "图为活动现场。", [A], published="2023-11-20", images=[JPG_1]), True),
     # nothing known at all is never a match
     (page(None, None, [B]), page(None, None, [A]), False),
 ])

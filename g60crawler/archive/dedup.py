@@ -5,10 +5,11 @@ A copy must be shown by evidence, never guessed from a body alone:
 - a URL in common (the same canonical URL, a redirect or alias, the page's
   canonical link) makes it the same article, whatever it shows now;
 - otherwise the normalised title AND the normalised body must both agree;
-- when the body says nothing by itself (short, or only points at attachments,
-  as 政策服务's "具体内容详见附件。" does), the attachments must agree too (the
-  same files, by file name), and a notice with no attachment needs the same
-  publication day.
+- when the body says nothing by itself (short, only points at attachments, as
+  政策服务's "具体内容详见附件。" does, or a caption under photos), the
+  attachments and the images must agree too (the same files, by file name), and
+  the publication day when both pages have one; a notice with neither files nor
+  a day is never a copy.
 
 Pure functions, no database: the archive gathers the evidence, this decides.
 """
@@ -38,6 +39,7 @@ class Evidence:
     :param urls: every URL it is known under (its own, redirects, aliases, its canonical link).
     :param attachments: the URLs of its attachments.
     :param published: its publication date or time (ISO 8601).
+    :param images: the URLs of its images.
     """
 
     title: str | None
@@ -45,6 +47,7 @@ class Evidence:
     urls: frozenset[str] = frozenset()
     attachments: tuple[str, ...] = ()
     published: str | None = None
+    images: tuple[str, ...] = ()
 
 
 def same_article(page: Evidence, archived: Evidence) -> bool:
@@ -60,10 +63,12 @@ def same_article(page: Evidence, archived: Evidence) -> bool:
         return False
     if substantive(page.body):
         return True
-    files = _files(page.attachments)
-    if files or _files(archived.attachments):
-        return files == _files(archived.attachments)
-    return bool(page.published) and (page.published or "")[:10] == (archived.published or "")[:10]
+    files = _files(page.attachments) | _files(page.images)
+    if files != _files(archived.attachments) | _files(archived.images):
+        return False
+    if page.published and archived.published:
+        return page.published[:10] == archived.published[:10]
+    return bool(files)
 
 
 def substantive(body: str | None) -> bool:

@@ -278,7 +278,7 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         candidates += [row[0] for row in self.conn.execute(
             "SELECT id FROM articles WHERE body_hash = ? AND kind = ? ORDER BY id", (bhash, item.kind))]
         page = Evidence(item.title, item.body, frozenset(known), tuple(a.get("url") for a in item.attachments),
-                        item.published)
+                        item.published, tuple(i.get("url") for i in item.images))
         for article_id in _unique(candidates):
             if same_article(page, self._evidence(article_id)):
                 return article_id
@@ -286,11 +286,12 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
 
     def _evidence(self, article_id: int) -> Evidence:
         """What the archive knows of an article, for :func:`same_article`."""
-        title, body, attachments, published = self.conn.execute(
-            "SELECT title, body, attachments, published FROM articles WHERE id = ?", (article_id,)).fetchone()
+        title, body, attachments, published, images = self.conn.execute(
+            "SELECT title, body, attachments, published, images FROM articles WHERE id = ?", (article_id,)).fetchone()
         urls = frozenset(u for (u,) in self.conn.execute("SELECT url FROM article_urls WHERE article_id = ?",
                                                          (article_id,)))
-        return Evidence(title, body, urls, tuple(a.get("url") for a in json.loads(attachments)), published)
+        return Evidence(title, body, urls, tuple(a.get("url") for a in json.loads(attachments)), published,
+                        tuple(i.get("url") for i in json.loads(images or "[]")))
 
     def _insert_article(self, item: ArticleItem, chash: str, bhash: str, run_id, now: str) -> int:
         cur = self.conn.execute(
