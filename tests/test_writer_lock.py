@@ -60,3 +60,21 @@ def test_writers_run_when_nobody_holds_the_lock(db, tmp_path):
     lock = ArchiveLock(db)
     lock.acquire()  # released when the command ended
     lock.release()
+
+
+@pytest.mark.parametrize("command", ["reparse", "import-warc"])
+def test_a_hard_link_to_the_archive_is_the_same_archive(db, tmp_path, command, monkeypatch):
+    lock = ArchiveLock(db)
+    lock.acquire()  # as a running crawl holds it
+    try:
+        other = tmp_path / "elsewhere"
+        other.mkdir()
+        (other / "hard.sqlite").hardlink_to(db)  # another name, the same file (inode)
+        monkeypatch.chdir(other)  # and reached by a relative path from another folder
+        before = db.read_bytes()
+        result = CliRunner().invoke(main, writers("hard.sqlite", tmp_path)[command])
+    finally:
+        lock.release()
+    assert result.exit_code == 75, result.output
+    assert result.output.startswith("Error: another crawl (pid ")
+    assert db.read_bytes() == before
