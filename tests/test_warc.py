@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import io
+import re
 
 import pytest
 from click.testing import CliRunner
@@ -350,3 +351,36 @@ def test_a_bomb_in_the_http_content_encoding_is_skipped_too(tmp_path):
     assert result.exit_code == 0, result.output
     assert result.stderr.startswith(f"warning: records skipped: 1 over --max-size {DOWNLOAD_MAXSIZE} bytes")
     assert query(db, "SELECT MAX(size) FROM blobs") == [(len(saved.body),)]
+
+
+@pytest.mark.parametrize("compressed", [False, True])
+@pytest.mark.parametrize("inside", ["warc headers", "http headers", "declared longer than the file"])
+def test_a_warc_cut_in_its_headers_or_declaring_more_than_it_holds_is_refused(
+        with_history, exported, tmp_path, compressed, inside):
+    import gzip
+
+    plain = gzip.decompress(exported)
+    offset, length = last_article_response(plain)
+    record = plain[offset:offset + length]
+    http_start = record.index(b"\r\n\r\n") + 4
+    if inside == "warc headers":
+        cut = record[:record.index(b"WARC-Target-URI")]
+    elif inside == "http headers":
+        cut = record[:http_start + record[http_start:].index(b"\r\n") + 5]
+    else:  # a Content-Length far beyond what follows
+        cut = re.sub(rb"Content-Length: \d+", b"Content-Length: 99999999", record, count=1)
+    data = plain[:offset] + cut
+    if compressed:  # one gzip member per record, as WARC writers do
+        data = b"".join(gzip.compress(r) for r in _split_records(plain[:offset])) + gzip.compress(cut)
+    warc = tmp_path / ("cut.warc.gz" if compressed else "cut.warc")
+    warc.write_bytes(data)
+    db, expected = copy_archive(with_history, tmp_path / "copy"), copy_archive(with_history, tmp_path / "expected")
+    result = CliRunner().invoke(main, ["import-warc", str(warc), "--db", str(db)])
+    assert result.exit_code == 3, result.output
+    assert "cut short refused" in result.stderr and "Traceback" not in result.output
+    assert history(db) == history(expected)
+
+
+def _split_records(plain: bytes) -> list[bytes]:
+    spans = record_spans(plain)
+    return [plain[o:o + n] for *_rest, o, n in spans]
