@@ -61,6 +61,25 @@ def write(path: str | None = None) -> None:
                          f"| `{r['test'].split('::', 1)[1]}` |")
         lines.append("")
     Path(path).write_text("\n".join(lines), "utf-8")
+    if Path(path).resolve() == REPORT:
+        _update_readme(f"at the last run: {tried} tried, {survived} survived, {lost} articles lost, "
+                       f"{len(dict.fromkeys(r['group'] for r in RESULTS))} groups")
+
+
+#: The repository's report; when it is regenerated, the README's summary of it is too.
+ROOT = Path(__file__).resolve().parent.parent
+REPORT = ROOT / "docs" / "RELIABILITY.md"
+_MARKS = ("<!-- reliability-summary -->", "<!-- /reliability-summary -->")
+
+
+def _update_readme(summary: str) -> None:
+    """Put the report's totals between the README's markers (figures are never carried by hand)."""
+    readme = ROOT / "README.md"
+    text = readme.read_text("utf-8")
+    start, end = text.find(_MARKS[0]), text.find(_MARKS[1])
+    if start < 0 or end < start:
+        return
+    readme.write_text(text[: start + len(_MARKS[0])] + summary + text[end:], "utf-8")
 
 
 def articles_lost(archive: Path, urls: Iterable[str]) -> int:
