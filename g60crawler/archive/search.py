@@ -6,7 +6,7 @@ import json
 import re
 import sqlite3
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..cities import CITIES
@@ -27,6 +27,23 @@ class SearchError(ValueError):
 
 
 _DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
+
+#: what ``--kind`` (CLI), ``kind`` (web page, canned query) may say, and the ``articles.kind`` it keeps
+#: (None: every kind). The default everywhere is ``article``: the static pages (关于我们 ...) are left out.
+KINDS = {"article": "article", "page": "page", "all": None}
+
+
+def kind_filter(value: str | None) -> str | None:
+    """The ``articles.kind`` a kind choice keeps: '' and None are ``article``, ``all`` is None (every kind).
+
+    :param value: article, page or all.
+    :raises SearchError: for anything else.
+    """
+    if not value:
+        return "article"
+    if value not in KINDS:
+        raise SearchError(f"--kind must be one of {', '.join(KINDS)}, got {value!r}")
+    return KINDS[value]
 
 
 def check_date(value: str, name: str = "date") -> str:
@@ -61,6 +78,8 @@ class Filters:
             value = getattr(self, name)
             if value is not None:
                 check_date(value, name)
+        if self.kind not in (None, *KINDS.values()):
+            raise SearchError(f"kind must be article or page, got {self.kind!r}")
         if self.city is not None and self.city not in CITIES:
             raise SearchError(f"--city must be one of {' '.join(CITIES)}, got {self.city!r}")
 
@@ -140,38 +159,75 @@ def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matchi
     return _Matching(parsed.match, parsed.terms, where, params)
 
 
-def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), sort: str = "relevance",
-           limit: int = 20, raw: bool = False) -> list[Hit]:
-    """Articles matching a query, best first (or newest first), with a highlighted snippet.
-
-    :param conn: a connection to the archive.
-    :param query: what the user typed; searched as text unless ``raw``.
-    :param filters: section, dates, editor, city.
-    :param sort: ``relevance`` (bm25, title counting most) or ``date`` (newest first).
-    :param limit: at most this many hits.
-    :param raw: pass ``query`` to FTS5 as it is (its syntax over the bigram index).
-    :raises SearchError: for an empty query, a bad filter or invalid raw syntax.
-    """
+def _select(columns: str, query: str, filters: Filters, sort: str, limit: int, raw: bool) -> tuple[str, list, tuple]:
+    """The SELECT of :func:`search` and :func:`matching_ids`: the same matching, filters and order."""
     if sort not in ("relevance", "date"):
         raise SearchError(f"--sort must be relevance or date, got {sort!r}")
     m = _matching(query, filters, raw)
-    match, terms, where, params = m.match, m.terms, m.where, m.params
-    order = "score" if sort == "relevance" and match else "a.published IS NULL, a.published DESC, a.id DESC"
-    if match:
-        sql = (f"SELECT {_COLUMNS}, bm25(articles_fts, 10.0, 5.0, 1.0) AS score FROM {_FTS_SOURCE} "
-               f"WHERE articles_fts MATCH ? AND {where} ORDER BY {order} LIMIT ?")
-        args = [match, *params, limit]
-    else:
-        sql = f"SELECT {_COLUMNS}, NULL AS score FROM articles a WHERE {where} ORDER BY {order} LIMIT ?"
-        args = [*params, limit]
+    order = "score" if sort == "relevance" and m.match else "a.published IS NULL, a.published DESC, a.id DESC"
+    if m.match:
+        sql = (f"SELECT {columns}, bm25(articles_fts, 10.0, 5.0, 1.0) AS score FROM {_FTS_SOURCE} "
+               f"WHERE articles_fts MATCH ? AND {m.where} ORDER BY {order} LIMIT ?")
+        return sql, [m.match, *m.params, limit], m.terms
+    sql = f"SELECT {columns}, NULL AS score FROM articles a WHERE {m.where} ORDER BY {order} LIMIT ?"
+    return sql, [*m.params, limit], m.terms
+
+
+def _run(conn: sqlite3.Connection, sql: str, args: list, query: str, raw: bool) -> list:
     try:
-        rows = conn.execute(sql, args).fetchall()
+        return conn.execute(sql, args).fetchall()
     except sqlite3.OperationalError as exc:
         if raw:
             raise SearchError(f"invalid FTS5 query {query!r}: {exc}") from exc
         raise
+
+
+def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), sort: str = "relevance",
+           limit: int = 20, raw: bool = False) -> list[Hit]:
+    """Articles matching a query, best first (or newest first), with a highlighted snippet.
+
+    The CLI's ``search``, the web view's search page and Datasette's canned ``search`` query
+    (through :func:`matching_ids`) all find articles here, so they find the same ones.
+
+    :param conn: a connection to the archive.
+    :param query: what the user typed; searched as text unless ``raw``.
+    :param filters: section, dates, editor, city, kind (articles only by default).
+    :param sort: ``relevance`` (bm25, title counting most) or ``date`` (newest first).
+    :param limit: at most this many hits (-1: all).
+    :param raw: pass ``query`` to FTS5 as it is (its syntax over the bigram index).
+    :raises SearchError: for an empty query, a bad filter or invalid raw syntax.
+    """
+    sql, args, terms = _select(_COLUMNS, query, filters, sort, limit, raw)
+    rows = _run(conn, sql, args, query, raw)
     return [Hit(r[0], r[1], r[2], r[3], (r[8] or "").split(",") if r[8] else [], r[4], json.loads(r[5]),
                 snippet(terms, r[2], r[6], r[7]), r[9]) for r in rows]
+
+
+def matching_ids(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), sort: str = "relevance",
+                 raw: bool = False) -> list[int]:
+    """The ids of every article :func:`search` finds, in its order, without reading their text.
+
+    :param conn: a connection to the archive.
+    :param query: as for :func:`search`.
+    :param filters: as for :func:`search`.
+    :param sort: as for :func:`search`.
+    :param raw: as for :func:`search`.
+    :raises SearchError: as :func:`search`.
+    """
+    sql, args, _ = _select("a.id", query, filters, sort, -1, raw)
+    return [r[0] for r in _run(conn, sql, args, query, raw)]
+
+
+def also_matching_pages(conn: sqlite3.Connection, query: str, filters: Filters, raw: bool = False) -> int:
+    """How many static pages (kind ``page``) also match when only articles were searched (else 0).
+
+    :param query: as for :func:`search`.
+    :param filters: the filters searched with; only ``kind='article'`` leaves pages out.
+    :param raw: as for :func:`search`.
+    """
+    if filters.kind != "article":
+        return 0
+    return count(conn, query, replace(filters, kind="page"), raw)
 
 
 def snippet(terms: tuple[str, ...], title: str | None, summary: str | None, body: str | None,

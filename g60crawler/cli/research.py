@@ -6,12 +6,14 @@ import codecs
 import csv
 import json
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import click
 
 from ..archive.export import spreadsheet_safe, write_csv, write_jsonl, written_atomically
-from ..archive.search import Filters, SearchError, count as count_matches, search as search_archive
+from ..archive.search import (KINDS, Filters, SearchError, also_matching_pages, count as count_matches, kind_filter,
+                              search as search_archive)
 from ..archive.stats import BY, counts
 from ..cities import CITIES
 from .. import portal
@@ -67,8 +69,10 @@ def _pad(text: str, width: int) -> str:
 @click.option("--sort", type=click.Choice(["relevance", "date"]), default="relevance", show_default=True)
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
 @click.option("--raw", is_flag=True, help="Pass QUERY to SQLite FTS5 as it is (its syntax, over the bigram index).")
+@click.option("--kind", type=click.Choice(list(KINDS)), default="article", show_default=True,
+              help="Articles, the static pages (关于我们 ...), or all; the web view and the canned query take the same.")
 @db_option
-def search(query, section, since, until, editor, city, limit, sort, fmt, raw, db_path: Path) -> None:
+def search(query, section, since, until, editor, city, limit, sort, fmt, raw, kind, db_path: Path) -> None:
     """Full-text search in Chinese: every word of QUERY must occur (title, 摘要, body).
 
     Words are separated by spaces; a word is found as written, so 合肥 finds
@@ -78,11 +82,12 @@ def search(query, section, since, until, editor, city, limit, sort, fmt, raw, db
 
         g60crawler search 合肥 --since 2023 --section g60zx --sort date
     """
-    filters = _filters(section, since, until, editor, city)
+    filters = replace(_filters(section, since, until, editor, city), kind=kind_filter(kind))
     archive = open_archive(db_path, read_only=True)
     try:
         hits = search_archive(archive.conn, query, filters, sort, limit or -1, raw)
         total = count_matches(archive.conn, query, filters, raw) if limit and len(hits) == limit else len(hits)
+        pages = also_matching_pages(archive.conn, query, filters, raw)
     except SearchError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -107,6 +112,8 @@ def search(query, section, since, until, editor, city, limit, sort, fmt, raw, db
         click.echo(f"{len(hits)} article(s)")
     if total > len(hits):  # on stderr: a pipe gets the rows only
         click.echo(f"{len(hits)} of {total} matching articles shown: --limit 0 shows all", err=True)
+    if pages:  # the static pages (关于我们 ...) are not articles: said, not silently left out
+        click.echo(f"{pages} static page{'s also match' if pages > 1 else ' also matches'}: --kind all", err=True)
 
 
 @main.command()

@@ -7,11 +7,8 @@ from .. import portal
 SEARCH_SQL = """
 SELECT a.id, a.title, substr(a.published, 1, 10) AS published, a.section, a.editor, a.cities,
        g60_snippet(a.title, a.summary, a.body, :q) AS snippet, a.canonical_url AS url, a.kind
-FROM articles_fts f JOIN articles a ON a.id = f.rowid
-WHERE articles_fts MATCH g60_match(:q)
-  AND (:kind = 'all' OR a.kind = COALESCE(NULLIF(:kind, ''), 'article'))
-ORDER BY bm25(articles_fts, 10.0, 5.0, 1.0)
-LIMIT 200
+FROM json_each(g60_search(:q, :kind)) found JOIN articles a ON a.id = found.value
+ORDER BY found.key
 """.strip()
 
 TABLES = {
@@ -43,7 +40,8 @@ QUERIES = {
         "title": "Search articles (Chinese full text)",
         "description": ("Every word must occur in the title, 摘要 or body; a two-character "
                         "word such as 合肥 or 人才 works, and so do phrases. Articles only: "
-                        "kind 'page' finds the static pages (关于我们 ...), 'all' both. "
+                        "kind 'page' finds the static pages (关于我们 ...), 'all' both. The same articles "
+                        "as `g60crawler search` and the search page (one library function finds them). "
                         "Matches are marked in the snippet; a title opens the article's page."),
         "sql": SEARCH_SQL,
         "hide_sql": True,

@@ -5,6 +5,9 @@ Datasette in this environment gets them:
 
 - ``g60_match(q)``: the safe FTS5 expression for what a user typed (archive/fts.py);
   text that has nothing to search for gives an expression that matches nothing.
+- ``g60_search(q, kind)``: the ids of the articles ``g60crawler search`` finds (archive/search.py's
+  ``matching_ids``, the same function the CLI and the web view's search page use), a JSON array in
+  relevance order; the canned ``search`` query joins ``json_each`` of it, so all three agree.
 - ``g60_snippet(title, summary, body, q)``: a passage around the first match, plain text;
   on an HTML page of a query with a ``q`` parameter (the canned ``search``), render_cell
   escapes it and marks the words of ``q`` with ``<mark>``. JSON and CSV keep the plain text.
@@ -13,6 +16,7 @@ Datasette in this environment gets them:
 from __future__ import annotations
 
 import contextvars
+import json
 from html import escape
 from urllib.parse import parse_qs
 
@@ -20,7 +24,7 @@ from datasette import hookimpl
 from markupsafe import Markup
 
 from ..archive.fts import QueryError, parse_query
-from ..archive.search import passage
+from ..archive.search import Filters, SearchError, kind_filter, matching_ids, passage
 from .highlight import highlight
 
 #: the query string of the request being answered (render_cell is not given the request in Datasette 0.65)
@@ -40,6 +44,23 @@ def g60_match(text: str | None) -> str:
     return " AND ".join(parts) or NOTHING
 
 
+def search_ids(conn, text: str | None, kind: str | None) -> str:
+    """The ids ``g60crawler search TEXT --kind KIND --limit 0`` finds, as a JSON array (``[]``: nothing to search).
+
+    :param conn: the connection the SQL function runs on (Datasette's read-only one).
+    :param text: what the user typed.
+    :param kind: article (also '' or None), page or all.
+    :raises SearchError: for a kind that is none of these (Datasette shows the query's error).
+    """
+    filters = Filters(kind=kind_filter(kind))
+    try:
+        return json.dumps(matching_ids(conn, text or "", filters))
+    except SearchError:
+        if not (text or "").strip() or _terms(text) == ():
+            return "[]"  # an empty form, or only punctuation: nothing to look for
+        raise
+
+
 def _terms(text: str | None) -> tuple[str, ...]:
     try:
         return parse_query(text or "").terms
@@ -56,6 +77,8 @@ def g60_snippet(title: str | None, summary: str | None, body: str | None, text: 
 def prepare_connection(conn):
     conn.create_function("g60_match", 1, g60_match, deterministic=True)
     conn.create_function("g60_snippet", 4, g60_snippet, deterministic=True)
+    # reads the archive on the same connection: not deterministic
+    conn.create_function("g60_search", 2, lambda text, kind: search_ids(conn, text, kind))
 
 
 @hookimpl

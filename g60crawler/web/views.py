@@ -17,7 +17,8 @@ from datasette import Forbidden, NotFound, Response
 
 from ..archive import Archive
 from ..archive.fts import QueryError, parse_query
-from ..archive.search import Filters, SearchError, count, iter_articles, passage, search
+from ..archive.search import (KINDS, Filters, SearchError, also_matching_pages, count, iter_articles, kind_filter,
+                              passage, search)
 from ..archive.stats import counts
 from ..cities import CITIES
 from . import charts
@@ -157,12 +158,10 @@ def _page_arg(value: str | None) -> int | None:
 async def search_view(datasette, request) -> Response:
     """Search results: highlighted titles and passages linking to article pages, filters, the number found."""
     db = await archive_database(datasette)
-    args = {k: (request.args.get(k) or "").strip() for k in ("q", "section", "city", "since", "until")}
+    args = {k: (request.args.get(k) or "").strip() for k in ("q", "section", "city", "since", "until", "kind")}
     page = _page_arg(request.args.get("page"))
-    filters = Filters(section=args["section"] or None, city=args["city"] or None,
-                      since=args["since"] or None, until=args["until"] or None)
     context = {"args": args, "sections": await _sections(db), "cities": CITIES, "hits": [], "total": None,
-               "error": None, "page": page, "page_size": PAGE_SIZE}
+               "error": None, "page": page, "page_size": PAGE_SIZE, "kinds": KINDS, "pages_also": 0}
     status = 200
     known_sections = context["sections"]
     if page is None:
@@ -174,13 +173,17 @@ async def search_view(datasette, request) -> Response:
         status = 400
     elif args["q"]:
         try:
+            filters = Filters(section=args["section"] or None, city=args["city"] or None,
+                              since=args["since"] or None, until=args["until"] or None,
+                              kind=kind_filter(args["kind"]))
             terms = parse_query(args["q"]).terms
-            hits, passages, total = await db.execute_fn(lambda conn: _search(conn, args["q"], filters, page, terms))
+            hits, passages, total, pages_also = await db.execute_fn(
+                lambda conn: _search(conn, args["q"], filters, page, terms))
         except (SearchError, QueryError) as exc:
             context["error"] = str(exc).replace("--", "")
             status = 400
         else:
-            context["total"] = total
+            context["total"], context["pages_also"] = total, pages_also
             context["hits"] = [{
                 "id": h.id, "title": highlight(h.title, terms), "published": (h.published or "")[:10],
                 "sections": h.sections, "cities": h.cities, "url": h.url,
@@ -193,7 +196,8 @@ async def search_view(datasette, request) -> Response:
 
 
 def _search(conn, query: str, filters: Filters, page: int, terms: tuple[str, ...]):
-    """One page of hits, the plain passage around the first match of each, and how many match in all."""
+    """One page of hits, the plain passage around the first match of each, how many match in all, and
+    how many static pages also match (when only articles were searched)."""
     hits = search(conn, query, filters, limit=page * PAGE_SIZE)[(page - 1) * PAGE_SIZE:]
     passages = {}
     for hit in hits:
@@ -201,7 +205,7 @@ def _search(conn, query: str, filters: Filters, page: int, terms: tuple[str, ...
                                             (hit.id,)).fetchone()
         passages[hit.id] = passage(terms, title, summary, body)
     total = count(conn, query, filters)
-    return hits, passages, total
+    return hits, passages, total, also_matching_pages(conn, query, filters)
 
 
 async def charts_view(datasette, request) -> Response:
