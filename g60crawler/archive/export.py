@@ -16,7 +16,7 @@ from .search import Filters, iter_articles
 
 #: Exported columns, in order (``sections`` is added from the article's list entries).
 EXPORT_COLUMNS = ("id", "canonical_url", "kind", "title", "summary", "body", "editor", "source", "author",
-                  "published", "cities", "images", "attachments", "extraction", "first_seen", "last_changed",
+                  "published", "published_date", "cities", "images", "attachments", "extraction", "first_seen", "last_changed",
                   "current_version", "removed_at")
 _JSON_COLUMNS = ("cities", "images", "attachments")
 

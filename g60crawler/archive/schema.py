@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from datetime import datetime, timezone
 
+from . import published
+
 MIGRATIONS: list[tuple[int, str, str]] = [
     (1, "initial schema", """
 CREATE TABLE sections (
@@ -224,6 +226,13 @@ CREATE INDEX listings_section_date ON listings(section, list_date);
     (6, "place of a list entry in its section's list: page and position (removals inferred from neighbours)", """
 ALTER TABLE listings ADD COLUMN list_page INTEGER;
 ALTER TABLE listings ADD COLUMN position INTEGER;
+"""),
+    (7, "published_date: the day of published, always YYYY-MM-DD (NULL when no full date is known)", f"""
+ALTER TABLE articles ADD COLUMN published_date TEXT;
+ALTER TABLE article_versions ADD COLUMN published_date TEXT;
+UPDATE articles SET published_date = {published.SQL};
+UPDATE article_versions SET published_date = {published.SQL};
+CREATE INDEX articles_published_date ON articles(published_date);
 """),
 ]
 

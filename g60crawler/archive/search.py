@@ -119,13 +119,15 @@ class Hit:
     cities: list[str]
     snippet: str
     score: float | None
+    published_date: str | None = None  # YYYY-MM-DD when the day is known (archive/published.py)
 
     def as_dict(self) -> dict:
         return dict(self.__dict__)
 
 
 _SECTIONS = f"(SELECT group_concat(section, ',') FROM ({SECTIONS_OF.format(a='a')} ORDER BY 1)) AS sections"
-_COLUMNS = f"a.id, a.canonical_url, a.title, a.published, a.editor, a.cities, a.summary, a.body, {_SECTIONS}"
+_COLUMNS = (f"a.id, a.canonical_url, a.title, a.published, a.editor, a.cities, a.summary, a.body, {_SECTIONS}, "
+            "a.published_date")
 _FTS_SOURCE = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
 
 
@@ -200,7 +202,7 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), s
     sql, args, terms = _select(_COLUMNS, query, filters, sort, limit, raw)
     rows = _run(conn, sql, args, query, raw)
     return [Hit(r[0], r[1], r[2], r[3], (r[8] or "").split(",") if r[8] else [], r[4], json.loads(r[5]),
-                snippet(terms, r[2], r[6], r[7]), r[9]) for r in rows]
+                snippet(terms, r[2], r[6], r[7]), r[10], r[9]) for r in rows]
 
 
 def matching_ids(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), sort: str = "relevance",

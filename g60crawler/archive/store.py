@@ -25,6 +25,7 @@ from .attachments import AttachmentStore
 from .dedup import Evidence, same_article
 from .errors import ArchiveError
 from .fts import segment
+from .published import published_date
 from .planning import PERMANENT_REASONS, FetchPlanning, Revisit  # noqa: F401 (re-exported)
 from .runs import RunLog
 from .connection import open_connection
@@ -296,11 +297,12 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
     def _insert_article(self, item: ArticleItem, chash: str, bhash: str, run_id, now: str) -> int:
         cur = self.conn.execute(
             "INSERT INTO articles (canonical_url, kind, section, title, summary, body, editor, source, "
-            "author, published, images, attachments, extraction, encoding, body_hash, content_hash, "
-            "current_version, first_seen, last_seen, last_changed) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
+            "author, published, published_date, images, attachments, extraction, encoding, body_hash, "
+            "content_hash, current_version, first_seen, last_seen, last_changed) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, ?, ?)",
             (item.canonical_url, item.kind, item.section, item.title, item.summary, item.body,
-             item.editor, item.source, item.author, item.published, _json(item.images),
+             item.editor, item.source, item.author, item.published, published_date(item.published),
+             _json(item.images),
              _json(item.attachments), item.extraction, item.encoding, bhash, chash, now, now, now),
         )
         self._insert_version(cur.lastrowid, 1, item, chash, run_id, now)
@@ -369,7 +371,8 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         article["urls"] = [u for (u,) in self.conn.execute(
             "SELECT url FROM article_urls WHERE article_id = ? ORDER BY first_seen, url", (article_id,))]
         article["versions"] = list(self.db.query(
-            "SELECT version, url, title, summary, body, editor, source, author, published, seen_at, superseded_at, "
+            "SELECT version, url, title, summary, body, editor, source, author, published, published_date, seen_at, "
+            "superseded_at, "
             "extraction FROM article_versions WHERE article_id = ? ORDER BY version", (article_id,)))
         (current_id,) = self.conn.execute(
             "SELECT id FROM article_versions WHERE article_id = ? AND version = ?",

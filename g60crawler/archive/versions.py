@@ -10,6 +10,7 @@ from __future__ import annotations
 import json
 
 from ..items import ArticleItem
+from .published import published_date
 
 
 class VersionHistory:
@@ -75,10 +76,11 @@ class VersionHistory:
                         run_id, now: str) -> None:
         self.conn.execute(
             "INSERT INTO article_versions (article_id, version, url, title, summary, body, editor, "
-            "source, author, published, images, attachments, extraction, content_hash, seen_at, run_id) "
-            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            "source, author, published, published_date, images, attachments, extraction, content_hash, seen_at, "
+            "run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
             (article_id, version, item.canonical_url, item.title, item.summary, item.body, item.editor,
-             item.source, item.author, item.published, _json(item.images), _json(item.attachments),
+             item.source, item.author, item.published, published_date(item.published), _json(item.images),
+             _json(item.attachments),
              item.extraction, chash, now, run_id),
         )
 
@@ -94,10 +96,10 @@ class VersionHistory:
         self._insert_version(article_id, version + 1, item, chash, run_id, now)
         self.conn.execute(
             "UPDATE articles SET title = ?, summary = ?, body = ?, editor = ?, source = ?, author = ?, "
-            "published = ?, images = ?, attachments = ?, extraction = ?, encoding = ?, body_hash = ?, "
-            "content_hash = ?, current_version = ?, last_changed = ? WHERE id = ?",
+            "published = ?, published_date = ?, images = ?, attachments = ?, extraction = ?, encoding = ?, "
+            "body_hash = ?, content_hash = ?, current_version = ?, last_changed = ? WHERE id = ?",
             (item.title, item.summary, item.body, item.editor, item.source, item.author,
-             item.published, _json(item.images), _json(item.attachments), item.extraction,
+             item.published, published_date(item.published), _json(item.images), _json(item.attachments), item.extraction,
              item.encoding, bhash, chash, version + 1, now, article_id),
         )
         self._derive(article_id, item)

@@ -142,12 +142,12 @@ def show(id_or_url: str, versions: bool, fmt: str, db_path: Path) -> None:
     if fmt == "json":
         click.echo(json.dumps(article, ensure_ascii=False, indent=2))
         return
-    for key in ("id", "title", "published", "section", "sections", "urls", "editor", "source", "author", "cities",
+    for key in ("id", "title", "published", "published_date", "section", "sections", "urls", "editor", "source", "author", "cities",
                 "extraction", "first_seen", "last_changed", "removed_at"):
         value = article[key]
         if isinstance(value, list):
             value = ", ".join(value)
-        click.echo(f"{key + ':':14}{'' if value is None else value}")
+        click.echo(f"{key + ':':14}{' ' if len(key) > 12 else ''}{'' if value is None else value}")
     for entry in article["images"]:
         click.echo(f"{'image:':14}{entry['url']}  {entry.get('caption') or ''}")
     for entry in article["attachment_files"]:

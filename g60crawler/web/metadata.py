@@ -5,7 +5,7 @@ from __future__ import annotations
 from .. import portal
 
 SEARCH_SQL = """
-SELECT a.id, a.title, substr(a.published, 1, 10) AS published, a.section, a.editor, a.cities,
+SELECT a.id, a.title, a.published_date, a.section, a.editor, a.cities,
        g60_snippet(a.title, a.summary, a.body, :q) AS snippet, a.canonical_url AS url, a.kind
 FROM json_each(g60_search(:q, :kind)) found JOIN articles a ON a.id = found.value
 ORDER BY found.key

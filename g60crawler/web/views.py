@@ -185,7 +185,7 @@ async def search_view(datasette, request) -> Response:
         else:
             context["total"], context["pages_also"] = total, pages_also
             context["hits"] = [{
-                "id": h.id, "title": highlight(h.title, terms), "published": (h.published or "")[:10],
+                "id": h.id, "title": highlight(h.title, terms), "published": h.published, "published_date": h.published_date,
                 "sections": h.sections, "cities": h.cities, "url": h.url,
                 "passage": highlight(passages[h.id], terms)} for h in hits]
             base = {k: v for k, v in args.items() if v}
