@@ -10,6 +10,7 @@ from scrapy.utils.defer import deferred_from_coro
 
 from . import portal, runconfig
 from .archive import Archive, ArchiveError
+from .archive.planning import PERMANENT_REASONS
 from .assemble import build_article
 from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run, check_sections
 from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, RawArticle, Requisite, SectionSwept
@@ -19,6 +20,11 @@ logger = logging.getLogger(__name__)
 
 #: Failure reasons that say an archived article is gone from the site: it gets a tombstone.
 GONE_REASONS = ("http 404", "http 410", "soft 404")
+#: Failures that are the portal's own answer for a page (gone, or served without a title or body): an
+#: expected outcome of crawling a live site, logged at INFO. Any other failure (timeouts, server errors,
+#: a list cut at a limit ...) is logged at WARNING: an operator may have to act. A rise of either kind
+#: across runs is the health checks' business (ERROR, and a non-zero exit status).
+EXPECTED_REASONS = frozenset(PERMANENT_REASONS)
 #: The run's counts of archived items, as ``crawl_runs`` records them.
 RUN_COUNTS = ("articles_new", "articles_changed", "articles_unchanged", "duplicates", "failures", "items", "generic",
               "with_published", "with_editor", "with_summary", "not_modified", "tombstones")
@@ -120,7 +126,9 @@ class ArchivePipeline:
             self._entry_done([item.url] + [c.url for c in item.captures], "failed")
             if item.reason in GONE_REASONS and self.archive.tombstone(item.url):
                 self.batch_counts["tombstones"] += 1
-                logger.warning("gone from the site (tombstone): %s", item.url)
+                logger.info("gone from the site (tombstone): %s", item.url)
+            elif item.reason in EXPECTED_REASONS:
+                logger.info("failure (the portal's answer): %s: %s", item.url, item.reason)
             else:
                 logger.warning("failure: %s: %s", item.url, item.reason)
         elif isinstance(item, ListPage):
@@ -195,6 +203,7 @@ class ArchivePipeline:
             stats = self.stats.get_stats() if self.stats else {}
             self.archive.finish_run(self.run_id, "archive_error", self.counts, stats, EXIT_ARCHIVE,
                                     [f"archive write failed: {self.broken}"])
+            logger.info("%s", self.summary("archive_error", EXIT_ARCHIVE, {}))
             return
         self._commit()
         stats = self.stats.get_stats() if self.stats else {}
@@ -217,7 +226,27 @@ class ArchivePipeline:
             self.stats.set_value("g60/exit_code", exit_code)
         self.archive.finish_run(self.run_id, reason, {"pages_fetched": pages, "pages_ok": pages_ok, **self.counts},
                                 stats, exit_code, problems)
-        logger.info("run %d finished (%s), exit status %d: %s", self.run_id, reason, exit_code, self.counts)
+        by_reason = dict(self.archive.conn.execute(
+            "SELECT reason, COUNT(*) FROM failures WHERE last_run_id = ? GROUP BY reason ORDER BY COUNT(*) DESC, reason",
+            (self.run_id,)).fetchall())
+        logger.info("%s", self.summary(reason, exit_code, by_reason))
+
+    def summary(self, reason: str, exit_code: int, failures_by_reason: dict[str, int]) -> str:
+        """The one line a person reads at the end of a crawl: what it found, what failed and why, where to look.
+
+        :param reason: how the crawl ended (Scrapy's finish reason).
+        :param exit_code: the run's exit status.
+        :param failures_by_reason: this run's failures (rows of ``failures``) counted by reason.
+        """
+        c = self.counts
+        failures = f"{c['failures']} failure{'' if c['failures'] == 1 else 's'}"
+        if failures_by_reason:
+            failures += " (" + ", ".join(f"{n} {why}" for why, n in failures_by_reason.items()) + ")"
+        return (f"crawl finished: run {self.run_id} ({reason}): {c['articles_new']} new, "
+                f"{c['articles_changed']} changed, {c['articles_unchanged']} unchanged, "
+                f"{c['duplicates']} duplicate{'' if c['duplicates'] == 1 else 's'}, "
+                f"{c['not_modified']} not modified, {c['tombstones']} removed from the site, {failures}; "
+                f"exit status {exit_code}; details: g60crawler runs --db {self.config.archive}")
 
 
 __all__ = ["ArchivePipeline", "NormalizePipeline", "Thresholds"]

@@ -184,6 +184,7 @@ SETTINGS: dict[str, Callable[[str, object], object]] = {
     "G60_ATTACHMENT_MAXSIZE": integer(1, 2**40),
     "G60_MAX_ATTACHMENTS": integer(0, 100_000),
     "G60_MAX_VANISHED_REVISITS": integer(0, 100_000),
+    "G60_PROGRESS_INTERVAL": real(0, 86_400),
     "G60_HEALTH_RUNS": integer(1, 1000),
     "G60_HEALTH_MIN_ITEMS": integer(1, 1_000_000),
     "G60_HEALTH_MAX_FAILURE_RISE": real(0, 1),

@@ -52,6 +52,7 @@ G60_ATTACHMENTS = True  # fetch the PDF/DOC/XLS... an article links, with the ar
 G60_PAGE_REQUISITES = False  # also keep the style sheets, scripts and images of the portal's pages (for WARC replay)
 G60_ATTACHMENT_MAXSIZE = 50 * 1024 * 1024  # larger ones are recorded as skipped, with their size
 G60_MAX_ATTACHMENTS = 50  # per article: distinct attachment URLs fetched; the rest are recorded as skipped
+G60_PROGRESS_INTERVAL = 60.0  # seconds between two progress lines of a crawl; 0: none
 G60_MAX_VANISHED_REVISITS = 20  # per run: revisits of articles missing between their list neighbours
 
 DOWNLOADER_MIDDLEWARES = {
@@ -65,6 +66,10 @@ DOWNLOADER_MIDDLEWARES = {
     "g60crawler.replay.ReplayMiddleware": 950,
     # saves every response as received when G60_RECORD_DIR is set (the layout replay reads)
     "g60crawler.replay.RecordMiddleware": 951,
+}
+EXTENSIONS = {
+    # a line every G60_PROGRESS_INTERVAL seconds: sections done, list pages, articles, an estimate of what remains
+    "g60crawler.progress.ProgressLog": 500,
 }
 ITEM_PIPELINES = {
     "g60crawler.pipelines.NormalizePipeline": 100,

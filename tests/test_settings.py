@@ -30,6 +30,7 @@ BAD = {
     "G60_ATTACHMENTS": ["maybe", "2"],
     "G60_MAX_ATTACHMENTS": ["abc", "-1", "1.5"],
     "G60_MAX_VANISHED_REVISITS": ["abc", "-1", "1e3"],
+    "G60_PROGRESS_INTERVAL": ["abc", "-1", "nan", "inf", "1e9"],
     "G60_PAGE_REQUISITES": ["sometimes"],
     "G60_ATTACHMENT_MAXSIZE": ["abc", "0", "-1", "50MB"],
     "G60_HEALTH_RUNS": ["abc", "0"],
