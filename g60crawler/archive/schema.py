@@ -232,7 +232,6 @@ ALTER TABLE articles ADD COLUMN published_date TEXT;
 ALTER TABLE article_versions ADD COLUMN published_date TEXT;
 UPDATE articles SET published_date = {published.SQL};
 UPDATE article_versions SET published_date = {published.SQL};
-CREATE INDEX articles_published_date ON articles(published_date);
 """),
 ]
 
