@@ -87,7 +87,7 @@ def test_canned_search_titles_link_to_the_article_page(archive):
 def test_canned_search_escapes_hostile_article_text(archive):
     with sqlite3.connect(archive) as conn:
         conn.execute("UPDATE articles SET title = ? || title, body = replace(body, '合肥', ? || '合肥') WHERE id = "
-                     "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH '\"合肥\"' LIMIT 1)", (EVIL, EVIL))
+                     "(SELECT rowid FROM articles_fts WHERE articles_fts MATCH '\"合肥\"' AND rowid IN (SELECT id FROM articles WHERE kind = 'article') LIMIT 1)", (EVIL, EVIL))
     html = canned(archive, "合肥")
     assert "<script>alert" not in html and "<b>" not in html
     assert "&lt;script&gt;alert(1)&lt;/script&gt;" in html
