@@ -7,7 +7,7 @@ build articles through :func:`build_article`.
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import date, datetime
 
 from . import labels, normalize, portal
 from .items import ArticleItem, FailureItem, RawArticle
@@ -93,7 +93,9 @@ def choose_published(url: str, dates: list[tuple[str, str]], list_date: str | No
     """The publish date from the evidence: page dates, then the list date, then the URL's day.
 
     Each candidate must be plausible (:func:`normalize.plausible_date`), or the next source is
-    used; a URL with only yyyy/mm gives no date, only bounds.
+    used; a URL with only yyyy/mm gives no date, only bounds. A page date without its year
+    (``6月6日上午``) takes the year of the URL's folder, else of the list date, and is checked
+    against that source.
 
     :param url: the article URL.
     :param dates: (origin, text) dates found on the page, most trusted first.
@@ -102,14 +104,21 @@ def choose_published(url: str, dates: list[tuple[str, str]], list_date: str | No
     """
     now = now or datetime.now(normalize.CST)
     url_days = normalize.url_date_range(url)
-    for _origin, text in dates:
-        value = normalize.parse_published(text)
-        if value and normalize.plausible_date(value, url_days, normalize.PAGE_TOLERANCE, now):
-            return value
+    listed = None
     if list_date:
-        value = normalize.parse_published(list_date, default_year=normalize.year_from_url(url))
-        if value and normalize.plausible_date(value, url_days, normalize.LIST_TOLERANCE, now):
+        listed = normalize.parse_published(list_date, default_year=normalize.year_from_url(url))
+        if listed and not normalize.plausible_date(listed, url_days, normalize.LIST_TOLERANCE, now):
+            listed = None
+    # a page date without a year takes the year of the URL, else of the list date
+    around = url_days or ((date.fromisoformat(listed[:10]),) * 2 if listed else None)
+    for _origin, text in dates:
+        value, source = normalize.parse_published(text), url_days
+        if value is None and around:
+            value, source = normalize.parse_yearless(text, around), around
+        if value and normalize.plausible_date(value, source, normalize.PAGE_TOLERANCE, now):
             return value
+    if listed:
+        return listed
     if url_days and url_days[0] == url_days[1]:
         day = url_days[0].isoformat()
         return day if normalize.plausible_date(day, None, normalize.PAGE_TOLERANCE, now) else None

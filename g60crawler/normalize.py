@@ -118,6 +118,8 @@ _DATE_TIME = re.compile(
     r"(?:\s*(?:T|\s)?\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?!\d)(?:\s*[:：分]\s*(?P<S>\d{1,2})(?!\d))?)?"
 )
 _MONTH_DAY = re.compile(r"(?<![\d-])(?P<m>\d{1,2})\s*[-/月]\s*(?P<d>\d{1,2})(?![\d-])\s*日?")
+# 23-06-06, 23.6.6, 23/06/06: a two-digit year, one separator throughout.
+_SHORT_YEAR = re.compile(r"(?<![\d./-])(?P<y>\d\d)(?P<sep>[-/.])(?P<m>\d{1,2})(?P=sep)(?P<d>\d{1,2})(?![\d./-])")
 _CLOCK = re.compile(r"\s*(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{1,2})(?!\d)(?:\s*[:：分]\s*(?P<S>\d{1,2})(?!\d))?")
 #: A date field longer than this is not a date field: only its beginning is read.
 MAX_DATE_TEXT = 500
@@ -141,7 +143,8 @@ def parse_published(text: str | None, default_year: int | None = None) -> str | 
     ``2023-06-06``; a time is never invented. Impossible dates give None.
 
     :param text: text holding a date (a label around it is ignored).
-    :param default_year: year for a month-day date (``06-06`` on list pages).
+    :param default_year: year for a month-day date (``06-06`` on list pages, ``6月6日上午``);
+        its century completes a two-digit year (``23-06-06``).
     """
     text = halfwidth_digits(clean_text(text)[:MAX_DATE_TEXT])
     if not text:
@@ -166,10 +169,12 @@ def parse_published(text: str | None, default_year: int | None = None) -> str | 
         except ValueError:
             return None
     if default_year is not None:
-        m = _MONTH_DAY.search(text)
+        m = _SHORT_YEAR.search(text)
+        year = default_year // 100 * 100 + int(m["y"]) if m else default_year
+        m = m or _MONTH_DAY.search(text)
         if m:
             try:
-                day = date(default_year, int(m["m"]), int(m["d"]))
+                day = date(year, int(m["m"]), int(m["d"]))
                 clock = _CLOCK.match(text, m.end())
                 if not clock:
                     return day.isoformat()
@@ -228,6 +233,29 @@ def plausible_date(value: str, url_days: tuple[date, date] | None, tolerance: ti
     if not PORTAL_START <= day <= (now + FUTURE_SLACK).date():
         return False
     return url_days is None or url_days[0] - tolerance <= day <= url_days[1] + tolerance
+
+
+def parse_yearless(text: str | None, around: tuple[date, date]) -> str | None:
+    """A date written without its year (``6月6日上午``, ``06-06``, ``23-06-06``), in the year that puts it nearest ``around``.
+
+    The year is ``around``'s, or the one before or after when the date lies closer
+    there (``12月31日`` on a page filed under 2024/0102 is 2023-12-31).
+
+    :param text: text holding a date; a date with a full year gives None (use :func:`parse_published`).
+    :param around: (first, last) day the date should lie near: the URL's folder or the list date.
+    """
+    if parse_published(text):
+        return None
+    best, best_gap = None, None
+    for year in (around[0].year, around[0].year - 1, around[1].year + 1):
+        value = parse_published(text, default_year=year)
+        if not value:
+            continue
+        day = date.fromisoformat(value[:10])
+        gap = max(around[0] - day, day - around[1], timedelta(0))
+        if best_gap is None or gap < best_gap:
+            best, best_gap = value, gap
+    return best
 
 
 def date_from_url(url: str) -> str | None:

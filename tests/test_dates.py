@@ -22,6 +22,7 @@ HOST = "g60.chinadevelopment.com.cn"
 URL = f"http://{HOST}/g60zx/2024/0315/1630012.shtml"  # strong: carries the day
 MONTH_URL = f"http://{HOST}/cytz/2024/03/1632003.shtml"  # weak: month only
 ODD_URL = f"http://{HOST}/special/g60/1632004.shtml"  # no date at all
+SEED_URL = f"http://{HOST}/g60zx/2023/0607/1630015.shtml"  # the day after the event
 NOW = datetime(2025, 1, 10, 12, 0, tzinfo=n.CST)
 
 
@@ -67,6 +68,42 @@ NOW = datetime(2025, 1, 10, 12, 0, tzinfo=n.CST)
     (URL, [("page", "日期不详")], None, "2024-03-15"),
 ])
 def test_choose_published(url, dates, list_date, expected):
+    assert choose_published(url, dates, list_date, now=NOW) == expected
+
+
+YEAR_END_URL = f"http://{HOST}/g60zx/2024/0102/1630013.shtml"
+
+
+@pytest.mark.parametrize(("url", "dates", "list_date", "expected"), [
+    # a page date without a year (the saved page's "6月6日上午") takes the URL's year:
+    # the page's month and day win over the URL's day
+    (SEED_URL, [("page", "6月6日上午")], None, "2023-06-06"),
+    (SEED_URL, [("page", "6月6日")], None, "2023-06-06"),
+    (SEED_URL, [("page", "06-06")], None, "2023-06-06"),
+    (SEED_URL, [("page", "06/06 10:20")], None, "2023-06-06T10:20:00+08:00"),
+    (SEED_URL, [("page", "６月６日上午")], None, "2023-06-06"),
+    # a two-digit year is completed with the URL's century
+    (SEED_URL, [("page", "23-06-06")], None, "2023-06-06"),
+    (SEED_URL, [("page", "23.6.6 08:00")], None, "2023-06-06T08:00:00+08:00"),
+    (SEED_URL, [("page", "2023.6.6")], None, "2023-06-06"),
+    # a yearless date next to the new year belongs to the year nearest the URL's day
+    (YEAR_END_URL, [("page", "12月31日")], None, "2023-12-31"),
+    (f"http://{HOST}/g60zx/2023/1231/1.shtml", [("page", "1月2日")], None, "2024-01-02"),
+    # a URL with a month folder only gives the year
+    (MONTH_URL, [("page", "3月20日")], None, "2024-03-20"),
+    # without a year in the URL, the list date gives it
+    (ODD_URL, [("page", "5月4日")], "2016-05-05", "2016-05-04"),
+    # with no year anywhere, no year is invented
+    (ODD_URL, [("page", "5月4日")], None, None),
+    # implausible yearless dates give way to the next source, as full dates do
+    (SEED_URL, [("page", "2月30日")], None, "2023-06-07"),
+    (SEED_URL, [("page", "99-06-06")], None, "2023-06-07"),
+    (SEED_URL, [("page", "13月6日"), ("meta", "2023-06-06 09:00")], None, "2023-06-06T09:00:00+08:00"),
+    (f"http://{HOST}/g60zx/2025/0110/1.shtml", [("page", "1月12日")], None, "2025-01-10"),
+    # a full page date still wins over the yearless reading
+    (SEED_URL, [("page", "2023-06-05")], None, "2023-06-05"),
+])
+def test_yearless_page_dates_take_the_year_of_the_url(url, dates, list_date, expected):
     assert choose_published(url, dates, list_date, now=NOW) == expected
 
 

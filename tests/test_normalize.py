@@ -151,6 +151,10 @@ def test_strip_title_suffix(raw, expected):
         ("6月6日上午", 2023, "2023-06-06"),
         # month-day without a year: no date
         ("06-06", None, None),
+        # a two-digit year takes the century of the known year; alone it is no date
+        ("23-06-06", 2023, "2023-06-06"),
+        ("23.6.6 10:20", 2024, "2023-06-06T10:20:00+08:00"),
+        ("23-06-06", None, None),
         # month-day with a time on a list page: the time is kept
         ("06-06 10:20", 2023, "2023-06-06T10:20:00+08:00"),
         # a full date wins over default_year
