@@ -9,6 +9,7 @@ from __future__ import annotations
 import hashlib
 import html
 import re
+import unicodedata
 from datetime import date, datetime, timedelta, timezone
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
@@ -51,17 +52,53 @@ def join_paragraphs(paragraphs: list[str]) -> str | None:
 
 # ---------------------------------------------------------------- titles
 
-_SITE_NAMES = ("中国发展网", "中国发展网G60", "G60科创走廊")
-_SUFFIX_SEPARATORS = "-_|—–"
-_SUFFIX_NAMES: dict[tuple[str, ...], tuple[str, ...]] = {}
+#: Words that name the site or the channel: a trailing title segment needs one of these
+#: (or a section name of the portal) to be a suffix ...
+_SITE_WORDS = ("中国发展网", "chinadevelopment.com.cn", "g60", "频道")
+#: ... and may hold nothing else but these and the section names.
+_FILLER_WORDS = ("长三角", "科创走廊", "资讯", "新闻", "官网", "首页", "网站", "网", "www.")
+_SUFFIX_SEPARATORS = "-_|｜—–－―·•丨"
+# a run of separators and the spaces around them: "_", " - ", "--", "——", " | "
+_SEPARATOR_RUN = re.compile(r"((?:\s*[" + re.escape(_SUFFIX_SEPARATORS) + r"])+\s*)")
+_WORD_CHAR = re.compile(r"[^\W_]")
+#: A site suffix is short: a longer trailing segment is part of the headline.
+MAX_SUFFIX = 40
+#: A title is never cut to fewer letters or digits than this.
+MIN_HEADLINE = 2
 
 
-def _suffix_names() -> tuple[str, ...]:
-    """Site and section names that end titles, longest first, for the current portal's sections."""
+class _SuffixRule:
+    """Which title segments name the site or channel, for one portal's section names."""
+
+    def __init__(self, sections: tuple[str, ...]) -> None:
+        names = {unicodedata.normalize("NFKC", n).casefold() for n in sections if n}
+        strong = sorted(set(_SITE_WORDS) | names, key=len, reverse=True)
+        every = sorted(set(strong) | set(_FILLER_WORDS), key=len, reverse=True)
+        self.strong = re.compile("|".join(map(re.escape, strong)))
+        self.every = re.compile("|".join(map(re.escape, every)))
+        self.seen: dict[str, bool] = {}
+
+    def names_site(self, segment: str) -> bool:
+        """True if a segment holds a site or channel word and nothing but such words."""
+        if len(segment) > MAX_SUFFIX:
+            return False
+        if segment not in self.seen:
+            if len(self.seen) > 4096:
+                self.seen.clear()
+            folded = unicodedata.normalize("NFKC", segment).casefold()
+            self.seen[segment] = bool(self.strong.search(folded)) and not _WORD_CHAR.search(self.every.sub("", folded))
+        return self.seen[segment]
+
+
+_SUFFIX_RULES: dict[tuple[str, ...], _SuffixRule] = {}
+
+
+def _suffix_rule() -> _SuffixRule:
+    """The suffix rule for the current portal's sections."""
     sections = tuple(s.name for s in portal.current().sections)
-    if sections not in _SUFFIX_NAMES:
-        _SUFFIX_NAMES[sections] = tuple(sorted(set(_SITE_NAMES + sections), key=len, reverse=True))
-    return _SUFFIX_NAMES[sections]
+    if sections not in _SUFFIX_RULES:
+        _SUFFIX_RULES[sections] = _SuffixRule(sections)
+    return _SUFFIX_RULES[sections]
 
 
 def web_url(url: str | None) -> str | None:
@@ -73,42 +110,38 @@ def web_url(url: str | None) -> str | None:
 
 
 def strip_title_suffix(title: str | None) -> str | None:
-    """The headline without site and section suffixes (``标题_G60资讯_中国发展网``).
+    """The headline without the site and channel suffixes (``标题_G60资讯_中国发展网``, ``标题——中国发展网``).
 
-    Suffixes are taken off the end one at a time with string comparisons, in
-    time linear in the title whatever it repeats (a regular expression for
-    "one or more suffixes at the end" is quadratic on a title of repeated suffixes).
+    A suffix is a trailing segment after a separator (``_ - -- — —— | ｜ ·``) made only of
+    words naming the site or the channel (中国发展网, G60, 频道, a section name, with
+    长三角, 科创走廊 ...), with at least one of the first kind. The title is split at its
+    separators once and segments are taken off the end one at a time, in time linear in
+    the title (a regular expression for "one or more suffixes at the end" is quadratic on
+    repeated suffixes); a cut that would leave fewer than :data:`MIN_HEADLINE` letters or
+    digits is not made.
 
     :param title: the headline or ``<title>`` text.
     """
     title = clean_text(title)
     if not title:
         return None
-    end, names = len(title), _suffix_names()
-    while True:
-        cut = _suffix_start(title, end, names)
-        if cut is None:
-            break
-        end = cut
-    stripped = title[:end].strip()
-    return stripped or title
+    rule = _suffix_rule()
+    parts = _SEPARATOR_RUN.split(title)  # [segment, separators, segment, ...]
+    keep = len(parts)
+    while keep >= 3 and rule.names_site(parts[keep - 1]) and _long_enough(parts, keep - 2):
+        keep -= 2
+    return title if keep == len(parts) else "".join(parts[:keep])
 
 
-def _suffix_start(title: str, end: int, names: tuple[str, ...]) -> int | None:
-    """Where a ``_name`` suffix ending at ``end`` starts (spaces before it included), or None."""
-    while end and title[end - 1].isspace():
-        end -= 1
-    for name in names:
-        if title.endswith(name, 0, end):
-            i = end - len(name)
-            while i and title[i - 1].isspace():
-                i -= 1
-            if i and title[i - 1] in _SUFFIX_SEPARATORS:
-                i -= 1
-                while i and title[i - 1].isspace():
-                    i -= 1
-                return i
-    return None
+def _long_enough(parts: list[str], separator: int) -> bool:
+    """True if the segments before ``parts[separator]`` hold :data:`MIN_HEADLINE` letters or digits."""
+    found = 0
+    for i in range(separator - 1, -1, -2):
+        for _ in _WORD_CHAR.finditer(parts[i]):
+            found += 1
+            if found >= MIN_HEADLINE:
+                return True
+    return False
 
 
 # ---------------------------------------------------------------- dates

@@ -89,3 +89,44 @@ def test_same_article(new, archived, expected):
 ])
 def test_substantive(body, expected):
     assert substantive(body) is expected
+
+
+# ---------------------------------------------------------------- republished copies, another suffix
+
+SUFFIXES = ["--中国发展网G60频道", "——中国发展网", " - 长三角G60科创走廊", "_G60资讯_中国发展网", "|中国发展网", ""]
+
+
+@pytest.mark.parametrize("archived_suffix", SUFFIXES)
+@pytest.mark.parametrize("copy_suffix", SUFFIXES)
+def test_republished_copy_with_another_title_suffix_is_the_same_article(archived_suffix, copy_suffix):
+    """A copy's <title> ends in another site suffix: built from pages, it is a duplicate of the article.
+
+    The archived title may hold a suffix the extraction of its day did not know: the rule strips both.
+    """
+    from dataclasses import replace
+
+    from g60crawler.archive import Archive
+    from g60crawler.assemble import build_article
+    from g60crawler.items import ArticleItem, RawArticle
+
+    headline = "长三角G60科创走廊科技成果转化示范项目推进会召开"
+
+    def built(url: str, suffix: str, title: str = headline) -> ArticleItem:
+        raw = RawArticle(url=url, extraction="generic", encoding="utf-8", title_tag=title + suffix,
+                         paragraphs=LONG.split("，"), dates=[("page", "2023-11-20")])
+        item = build_article(raw)
+        assert isinstance(item, ArticleItem)
+        return item
+
+    archive = Archive.open(":memory:")
+    try:
+        archive.start_run("test", {})
+        first = built(A, "")
+        archive.record_article(replace(first, title=headline + archived_suffix), 1)  # as an older extraction kept it
+        assert archive.record_article(built(C, copy_suffix), 1) == "duplicate"
+        assert archive.conn.execute("SELECT COUNT(*) FROM articles").fetchone() == (1,)
+        assert sorted(u for (u,) in archive.conn.execute("SELECT url FROM article_urls")) == sorted([A, C])
+        # a different headline with the same suffix is not the same article
+        assert archive.record_article(built(B, copy_suffix, "长三角G60科创走廊产业联盟年度大会"), 1) == "new"
+    finally:
+        archive.close()

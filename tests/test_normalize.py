@@ -102,6 +102,44 @@ def test_strip_title_suffix(raw, expected):
     assert n.strip_title_suffix(raw) == expected
 
 
+HEADLINE = "长三角一体化发展成果发布会在合肥举行"
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        # any separator, any site or channel naming: the suffix goes
+        (f"{HEADLINE}--中国发展网G60频道", HEADLINE),
+        (f"{HEADLINE}——中国发展网", HEADLINE),
+        (f"{HEADLINE} - 长三角G60科创走廊", HEADLINE),
+        (f"{HEADLINE}_G60资讯_中国发展网", HEADLINE),
+        (f"{HEADLINE}|中国发展网", HEADLINE),
+        (f"{HEADLINE}｜中国发展网", HEADLINE),
+        (f"{HEADLINE} · 中国发展网", HEADLINE),
+        (f"{HEADLINE} 丨 G60资讯", HEADLINE),
+        (f"{HEADLINE}－政策服务－中国发展网", HEADLINE),
+        (f"{HEADLINE}_ＧＶ60".replace("ＧＶ", "Ｇ"), HEADLINE),  # full-width G60
+        (f"{HEADLINE} - g60频道", HEADLINE),
+        (f"{HEADLINE} -- chinadevelopment.com.cn", HEADLINE),
+        (f"{HEADLINE}——九城风采——中国发展网G60频道", HEADLINE),
+        # a trailing segment with words of its own is the headline's
+        (f"中国发展网专访——{HEADLINE}", f"中国发展网专访——{HEADLINE}"),
+        ("聚焦长三角——G60科创走廊再出发", "聚焦长三角——G60科创走廊再出发"),
+        ("科技创新 - 人民网", "科技创新 - 人民网"),
+        ("产业发展 - 长三角", "产业发展 - 长三角"),
+        ("2023-2024年度报告", "2023-2024年度报告"),
+        # never cut to nothing or next to nothing
+        ("G60_中国发展网", "G60"),
+        ("长三角G60科创走廊——中国发展网", "长三角G60科创走廊"),
+        ("A - 中国发展网", "A - 中国发展网"),
+        ("—— 中国发展网", "—— 中国发展网"),
+        ("中国发展网G60频道", "中国发展网G60频道"),
+    ],
+)
+def test_strip_title_suffix_any_separator_any_site_name(raw, expected):
+    assert n.strip_title_suffix(raw) == expected
+
+
 # ---------------------------------------------------------------- dates
 
 

@@ -4,7 +4,8 @@ A copy must be shown by evidence, never guessed from a body alone:
 
 - a URL in common (the same canonical URL, a redirect or alias, the page's
   canonical link) makes it the same article, whatever it shows now;
-- otherwise the normalised title AND the normalised body must both agree;
+- otherwise the normalised title AND the normalised body must both agree (titles
+  compared without their site suffixes, which copies and older extractions vary);
 - when the body says nothing by itself (short, only points at attachments, as
   政策服务's "具体内容详见附件。" does, or a caption under photos), the
   attachments and the images must agree too (the same files, by file name), and
@@ -21,6 +22,8 @@ import unicodedata
 from dataclasses import dataclass
 from posixpath import basename
 from urllib.parse import urlsplit
+
+from ..normalize import strip_title_suffix
 
 #: A body shorter than this (letters and digits only) does not identify an article by itself.
 MIN_SUBSTANTIVE = 40
@@ -58,8 +61,8 @@ def same_article(page: Evidence, archived: Evidence) -> bool:
     """
     if page.urls & archived.urls:
         return True
-    title, body = _words(page.title), _words(page.body)
-    if not title or title != _words(archived.title) or body != _words(archived.body):
+    title, body = _words(strip_title_suffix(page.title)), _words(page.body)
+    if not title or title != _words(strip_title_suffix(archived.title)) or body != _words(archived.body):
         return False
     if substantive(page.body):
         return True
