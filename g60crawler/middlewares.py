@@ -14,7 +14,7 @@ from scrapy.exceptions import IgnoreRequest
 from scrapy.utils.response import response_status_message
 
 from . import settings as defaults
-from . import portal
+from . import normalize, portal
 from .httpheaders import headers_dict
 from .pages.notfound import page_kind
 
@@ -81,6 +81,22 @@ class BackoffRetryMiddleware(RetryMiddleware):
             await asyncio.sleep(delay)
 
 
+def _loops(chain: list[str], target: str) -> bool:
+    """True if a redirect to ``target`` comes back to a URL of ``chain`` (the URLs fetched so far, last is current).
+
+    URLs are compared in their canonical form, so a loop through http and https, host
+    case, a default port, tracking parameters or a fragment is caught; one step that only
+    respells the current URL (an upgrade to https) is not a loop, a second one is.
+
+    :param chain: the URLs of the redirect chain, the one being fetched last.
+    :param target: the URL the response redirects to.
+    """
+    if target.split("#", 1)[0] in chain:
+        return True
+    key = normalize.canonical_url(target)
+    return any(normalize.canonical_url(url) == key for url in chain[:-1])
+
+
 class RedirectGuardMiddleware:
     """Refuse a redirect off the portal's hosts, back into its own chain, or off an article, before it is followed.
 
@@ -111,7 +127,7 @@ class RedirectGuardMiddleware:
         if self.allowed_hosts and host not in self.allowed_hosts:
             raise IgnoreRequest(f"offsite redirect to {host or target!r}")
         chain = [*request.meta.get("redirect_urls", []), request.url]
-        if target.split("#", 1)[0] in chain:
+        if _loops(chain, target):
             raise IgnoreRequest(f"redirect loop: {' -> '.join(chain + [target])}"[:500])
         where = page_kind(target) if portal.current().is_article(chain[0]) else None
         if where:
