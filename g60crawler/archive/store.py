@@ -189,14 +189,24 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
             capture_id = self.store_capture(capture, run_id)
         now = self.now()
         url = normalize.canonical_url(failure.url)
+        # a failure older than the URL's last good sighting (an old capture imported) is history:
+        # recorded resolved; only a failure newer than what the row holds updates it and counts
+        (seen,) = self.conn.execute("SELECT MAX(last_seen) FROM article_urls WHERE url = ?", (url,)).fetchone()
+        resolved = seen if seen is not None and seen > now else None
         self.conn.execute(
             "INSERT INTO failures (url, reason, detail, section, capture_id, first_failed, "
-            "last_failed, last_run_id) VALUES (?, ?, ?, ?, ?, ?, ?, ?) "
-            "ON CONFLICT(url, reason) DO UPDATE SET detail = excluded.detail, "
-            "capture_id = COALESCE(excluded.capture_id, failures.capture_id), "
-            "last_failed = excluded.last_failed, times = failures.times + 1, "
-            "last_run_id = excluded.last_run_id, resolved_at = NULL",
-            (url, failure.reason, failure.detail, failure.section, capture_id, now, now, run_id),
+            "last_failed, last_run_id, resolved_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
+            "ON CONFLICT(url, reason) DO UPDATE SET first_failed = MIN(failures.first_failed, excluded.first_failed), "
+            "detail = CASE WHEN excluded.last_failed > failures.last_failed THEN excluded.detail ELSE failures.detail END, "
+            "capture_id = CASE WHEN excluded.last_failed > failures.last_failed OR failures.capture_id IS NULL "
+            "THEN COALESCE(excluded.capture_id, failures.capture_id) ELSE failures.capture_id END, "
+            "times = failures.times + (excluded.last_failed > failures.last_failed), "
+            "last_run_id = CASE WHEN excluded.last_failed > failures.last_failed THEN excluded.last_run_id "
+            "ELSE failures.last_run_id END, "
+            "resolved_at = CASE WHEN excluded.last_failed > failures.last_failed THEN excluded.resolved_at "
+            "ELSE failures.resolved_at END, "
+            "last_failed = MAX(failures.last_failed, excluded.last_failed)",
+            (url, failure.reason, failure.detail, failure.section, capture_id, now, now, run_id, resolved),
         )
         return self.conn.execute(
             "SELECT id FROM failures WHERE url = ? AND reason = ?", (url, failure.reason)
@@ -205,13 +215,18 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
     def tombstone(self, url: str) -> bool:
         """Mark the archived article at this URL as gone from the site (never deleted).
 
-        Returns True if an article was newly marked, False if none or already marked.
+        Gone as of ``now()``: not when the article was seen after that (an old capture
+        imported), and an earlier gone time than the one marked moves the mark earlier.
+        Returns True if an article was newly marked, False if none, already marked or seen since.
         """
-        cur = self.conn.execute(
-            "UPDATE articles SET removed_at = ? WHERE removed_at IS NULL AND id = "
-            "(SELECT article_id FROM article_urls WHERE url = ?)",
-            (self.now(), normalize.canonical_url(url)))
-        return cur.rowcount > 0
+        now = self.now()
+        row = self.conn.execute(
+            "SELECT a.id, a.removed_at FROM articles a JOIN article_urls u ON u.article_id = a.id "
+            "WHERE u.url = ? AND a.last_seen <= ?", (normalize.canonical_url(url), now)).fetchone()
+        if row is None or (row[1] is not None and row[1] <= now):
+            return False
+        self.conn.execute("UPDATE articles SET removed_at = ? WHERE id = ?", (now, row[0]))
+        return row[1] is None
 
     # ------------------------------------------------------------ articles
 
@@ -260,8 +275,9 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
             self.store_attachment(version_id, attachment)
         placeholders = ",".join("?" * len(urls))
         self.conn.execute(
-            f"UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL AND url IN ({placeholders})",
-            (now, *urls),
+            f"UPDATE failures SET resolved_at = ? WHERE resolved_at IS NULL AND last_failed <= ? "
+            f"AND url IN ({placeholders})",  # an older capture does not resolve a newer failure
+            (now, now, *urls),
         )
         return outcome
 
