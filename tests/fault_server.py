@@ -10,7 +10,7 @@ with ``re:``) to a fault:
 - ``{"kind": "reset", "times": 99}``: close the connection with a TCP reset, no answer
 - ``{"kind": "truncate"}``: announce the whole body, send half, close
 - ``{"kind": "bad_length"}``: Content-Length larger than the body, then close
-- ``{"kind": "redirect", "to": URL}``: 302 to URL (itself for a loop, another host ...)
+- ``{"kind": "redirect", "to": URL}``: 302 to URL (itself for a loop, another host ...); ``"status"``: another 3xx
 - ``{"kind": "big", "bytes": N}``: an HTML body of N bytes
 - ``{"kind": "gzip_bomb", "bytes": N}``: gzip of N zero bytes, sent compressed
 - ``{"kind": "headers", "headers": {...}}``: the page with these headers replaced (charset lies)
@@ -116,7 +116,7 @@ class FaultHandler(BaseHTTPRequestHandler):
             self.close_connection = True
             return
         if kind == "redirect":
-            return self._send(302, {"Location": fault["to"]}, b"")
+            return self._send(fault.get("status", 302), {"Location": fault["to"]}, b"")
         if kind == "big":
             filler = b"<p>" + "长三角G60科创走廊".encode() * 100 + b"</p>\n"
             body = b"<html><body><h1>big</h1>" + filler * (fault["bytes"] // len(filler) + 1) + b"</body></html>"

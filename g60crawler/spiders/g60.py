@@ -294,21 +294,24 @@ class G60Spider(scrapy.Spider):
         yield from self._next_or_done(raw, pages=1)
 
     def _other_articles(self, requested: str, final: str, entry: ListEntry | None) -> set[str]:
-        """{final} when a redirect landed on another article (listed in this run or archived), else empty.
+        """{final} when a redirect landed on another listed article (listed in this run or before), else empty.
 
         The same article moved to a new URL (same list title, or already one of its
-        archived URLs) is not another article: the redirect is kept as its alias.
+        archived URLs) is not another article: the redirect is kept as its alias. A
+        URL never listed itself is where articles moved: entries redirected there are
+        aliases of the one article there, whichever reached it first (and whether or
+        not that one is committed yet).
         """
         if final == requested or not portal.current().is_article(final):
             return set()
-        title = normalize.clean_text(entry.title) if entry and entry.title else None
-        other = self.entries.get(final)
-        if other is not None:
-            return set() if title and normalize.clean_text(other.title) == title else {final}
-        archived = self.archive.article(final) if self.archive.is_known(final) else None
-        if archived is None or requested in archived["urls"]:
+        other = self.entries.get(final) or self.archive.list_entry(final)
+        if other is None:
             return set()
-        return set() if title and normalize.clean_text(archived["title"]) == title else {final}
+        archived = self.archive.article(final) if self.archive.is_known(final) else None
+        if archived is not None and requested in archived["urls"]:
+            return set()
+        title = normalize.clean_text(entry.title) if entry and entry.title else None
+        return set() if title and normalize.clean_text(other.title) == title else {final}
 
     def parse_revisit(self, response, entry: ListEntry | None, kind: str):
         if response.status == 304:
