@@ -8,6 +8,7 @@ import json
 import os
 import secrets
 import sqlite3
+import unicodedata
 from collections.abc import Iterator
 from pathlib import Path
 from typing import TextIO
@@ -27,11 +28,24 @@ FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 def spreadsheet_safe(value):
     """A CSV cell a spreadsheet shows as text: a leading ``'`` before ``= + - @``, tab or CR.
 
+    The sign counts after leading white space (spaces, NBSP, the ideographic space, line
+    breaks) and in its full-width or small forms (＝ ＋ － ＠ ﹦), which spreadsheets in CJK
+    locales also evaluate.
+
     :param value: the cell (anything not a string is returned as it is).
     """
-    if isinstance(value, str) and value.startswith(FORMULA_START):
+    if isinstance(value, str) and (value.startswith(FORMULA_START) or _sign_first(value)):
         return "'" + value
     return value
+
+
+def _sign_first(value: str) -> bool:
+    """Whether the first character after white space is a formula sign in any width.
+
+    :param value: the cell.
+    """
+    first = value.lstrip()[:1]
+    return bool(first) and unicodedata.normalize("NFKC", first) in FORMULA_START
 
 
 @contextlib.contextmanager
