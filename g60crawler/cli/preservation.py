@@ -58,7 +58,7 @@ def export_warc_command(output: Path, section, since, until, editor, city, db_pa
     """
     filtered = any(v is not None for v in (section, since, until, editor, city))
     filters = _filters(section, since, until, editor, city) if filtered else None
-    archive = open_archive(db_path)
+    archive = open_archive(db_path, read_only=True)  # it only reads: never migrated, never created
     try:
         counts = export_warc(archive, output, filters)
     except OSError as exc:
