@@ -97,12 +97,13 @@ def other_programs_wal_database(folder):
 @pytest.mark.reliability("every command pointed at another program's WAL-mode SQLite file with its -wal beside it",
                          "exit 1 with one line; no file in its folder changed, created or removed "
                          "(no checkpoint, no -shm)", group="hostile")
-@pytest.mark.parametrize("command", [["search", "x"], ["show", "1"], ["stats"], ["runs"], ["export"],
-                                     ["export-warc", "-o", "{tmp}/o.warc.gz"], ["reparse"]])
+@pytest.mark.parametrize("command", [["search", "x"], ["show", "1"], ["stats"], ["runs"], ["export", "--format", "jsonl"],
+                                     ["export-warc", "-o", "{tmp}/o.warc.gz"], ["reparse"], ["import-warc", "{tmp}/none.warc.gz"]])
 def test_other_programs_wal_file_is_not_touched(tmp_path, command):
     folder = tmp_path / "in"
     folder.mkdir()
     path = other_programs_wal_database(folder)
+    (tmp_path / "none.warc.gz").write_bytes(b"")
     before = folder_state(folder)
     result = run(*(a.format(tmp=tmp_path) for a in command), "--db", path)
     assert result.exit_code == 1, result.output

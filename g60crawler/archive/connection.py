@@ -8,8 +8,10 @@ it was; so is an archive of a newer schema than this code knows.
 from __future__ import annotations
 
 import os
+import shutil
 import sqlite3
 import stat
+import tempfile
 from pathlib import Path
 from urllib.parse import quote
 
@@ -35,7 +37,24 @@ def open_connection(path: str | os.PathLike, *, create: bool = True, read_only: 
         if read_only:
             raise ArchiveError("an in-memory archive cannot be opened read-only")
         return _writable(path, check), False
-    _check_path(Path(path), create and not read_only)
+    check = recognise_file(path, create=create and not read_only, writable=not read_only, check=check)
+    if read_only:
+        return _read_only(path, check)
+    return _writable(path, check), False
+
+
+def recognise_file(path: str | os.PathLike, *, create: bool, writable: bool, check: bool = False) -> bool:
+    """Refuse a path that is not an archive of a schema this code knows, reading it without a change.
+
+    :param path: the database file.
+    :param create: True when a missing file may become a new archive (its folder is made).
+    :param writable: True when an empty file may become a new archive and an older one upgraded.
+    :param check: run ``PRAGMA quick_check``; returns whether that check is still to be done.
+    :raises ArchiveError: as :func:`open_connection`.
+    """
+    path = str(path)
+    read_only = not writable
+    _check_path(Path(path), create)
     if os.path.isfile(path) and os.path.getsize(path) and not os.path.exists(path + "-wal"):
         # Recognise the file before a reader of a WAL database creates -wal and -shm beside it:
         # with no -wal, no one has it open for writing, and immutable reads touch nothing.
@@ -46,9 +65,42 @@ def open_connection(path: str | os.PathLike, *, create: bool = True, read_only: 
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{path} is not a usable archive: {exc}") from exc
         check = False  # done
-    if read_only:
-        return _read_only(path, check)
-    return _writable(path, check), False
+    elif os.path.isfile(path) and os.path.exists(path + "-wal"):
+        _recognise_beside_wal(path, writable=not read_only)
+    return check
+
+
+def _recognise_beside_wal(path: str, writable: bool) -> None:
+    """Recognise a WAL database with its -wal beside it without touching either (no -shm, no checkpoint).
+
+    The main file is read immutable; when it holds no schema yet (everything still in the
+    -wal), a copy of both in a temporary folder is read instead.
+
+    :param path: the database file, whose ``-wal`` exists.
+    :param writable: True when an empty database may become a new archive.
+    """
+    try:
+        probe = sqlite3.connect(_uri(path, mode="ro", immutable="1"), uri=True)
+        try:
+            objects = probe.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+            if objects:
+                if not is_archive(probe):
+                    raise ArchiveError(f"{path} is not a g60crawler archive (another program's SQLite database); "
+                                       "nothing was changed")
+                return  # an archive: its version is checked when it is opened
+        finally:
+            probe.close()
+        with tempfile.TemporaryDirectory(prefix="g60-probe-") as folder:
+            copy = os.path.join(folder, "probe.sqlite")
+            shutil.copyfile(path, copy)
+            shutil.copyfile(path + "-wal", copy + "-wal")
+            conn = sqlite3.connect(_uri(copy, mode="ro"), uri=True)
+            _recognise(conn, path, False, writable=writable)
+            conn.close()
+    except sqlite3.DatabaseError as exc:
+        raise ArchiveError(f"{path} is not a usable archive: {exc}") from exc
+    except OSError as exc:
+        raise ArchiveError(f"cannot read {path}: {exc.strerror or exc}") from exc
 
 
 def _check_path(p: Path, create: bool) -> None:

@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from contextlib import contextmanager
 from pathlib import Path
 
 import click
 
+from ..archive import ArchiveError
+from ..archive.connection import recognise_file
 from ..archive.warc import export_warc
 from ..archive.warc_read import NotAWarc
 from ..health import EXIT_LOCKED, EXIT_UNHEALTHY
@@ -24,8 +27,13 @@ EXIT_INCOMPLETE = EXIT_UNHEALTHY
 def writer_lock(db_path: Path):
     """Hold the archive's lock (the crawl's) while a command writes; exit 75 with one line if another holds it.
 
-    :param db_path: the archive file.
+    :param db_path: the archive file (when it exists, recognised first: no lock file beside another's file).
     """
+    if os.path.lexists(db_path):
+        try:
+            recognise_file(db_path, create=False, writable=True)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from exc
     lock = ArchiveLock(db_path)
     try:
         lock.acquire()
