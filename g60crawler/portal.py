@@ -203,6 +203,10 @@ def from_dict(data: dict, source: str = "built-in") -> Portal:
                   by_slug={s.slug: s for s in sections})
 
 
+#: The largest portal file read (one is a few KB).
+MAX_PORTAL_BYTES = 1024 * 1024
+
+
 def load(path: str | Path | None = None) -> Portal:
     """Read a portal file (the built-in one when ``path`` is None); raises PortalError.
 
@@ -212,8 +216,12 @@ def load(path: str | Path | None = None) -> Portal:
         text = resources.files("g60crawler").joinpath("portals/default.toml").read_text("utf-8")
         source = "built-in"
     else:
-        try:
-            text = Path(path).read_text("utf-8")
+        from .mirror import TooLarge, Unreadable, read_file
+
+        try:  # type and size checked before it is read: not /dev/zero, a FIFO or a huge file
+            text = read_file(path, MAX_PORTAL_BYTES).decode("utf-8")
+        except (Unreadable, TooLarge) as exc:
+            raise PortalError(f"cannot read {exc}") from exc
         except (OSError, UnicodeDecodeError) as exc:
             raise PortalError(f"cannot read {path}: {getattr(exc, 'strerror', None) or exc}") from exc
         source = str(path)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import logging
 import math
+import re
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -90,14 +91,17 @@ def make_clock(value) -> Callable[[], datetime]:
 
 # ------------------------------------------------------------ parsers of the table
 
+#: What a number setting may be written as: ASCII digits (Python's int() and float() also take
+#: full-width and other scripts' digits and underscores, which no one types in a setting on purpose).
+_INTEGER = re.compile(r"[-+]?[0-9]+")
+_ASCII_NUMBER = re.compile(r"[-+]?(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][-+]?[0-9]+)?|[-+]?(?:inf|infinity|nan)", re.I)
+
+
 def integer(low: int, high: int) -> Callable[[str, object], int]:
     """A parser of whole numbers in ``[low, high]``."""
     def parse(name: str, value) -> int:
         text = str(value).strip()
-        try:
-            number = int(text) if not isinstance(value, bool) else None
-        except ValueError:
-            number = None
+        number = int(text) if not isinstance(value, bool) and _INTEGER.fullmatch(text) else None
         if number is None or not low <= number <= high:
             raise ConfigError(f"{name} must be a number >= {low}, got {value!r} (a whole number, at most {high})")
         return number
@@ -108,7 +112,8 @@ def real(low: float, high: float) -> Callable[[str, object], float]:
     """A parser of (finite) numbers in ``[low, high]``."""
     def parse(name: str, value) -> float:
         try:
-            number = float(str(value).strip()) if not isinstance(value, bool) else math.nan
+            text = str(value).strip()
+            number = float(text) if not isinstance(value, bool) and _ASCII_NUMBER.fullmatch(text) else math.nan
         except ValueError:
             number = math.nan
         if not low <= number <= high:  # also false for NaN

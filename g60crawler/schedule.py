@@ -16,7 +16,11 @@ def parse_days(value) -> tuple[int, ...]:
     if value is None or value == "":
         return ()
     items = value.split(",") if isinstance(value, str) else list(value)
-    days = tuple(sorted({int(str(d).strip()) for d in items if str(d).strip()}))
+    texts = [str(d).strip() for d in items]
+    if not all(t.isascii() and t.isdigit() or t.startswith("-") and t[1:].isascii() and t[1:].isdigit()
+               for t in texts):
+        raise ValueError(f"not a list of whole numbers of days: {value!r}")  # also an empty item: 1,,7
+    days = tuple(sorted({int(t) for t in texts}))
     if any(d < 0 for d in days):
         raise ValueError("revisit days must not be negative")
     return days

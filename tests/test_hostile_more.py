@@ -13,7 +13,7 @@ from click.testing import CliRunner
 
 from g60crawler.cli import main
 
-from .conftest import HOST
+from .conftest import HOST, ROOT
 
 SEED = f"http://{HOST}/g60zx/2023/0606/1630012.shtml"
 
@@ -109,3 +109,56 @@ def test_other_programs_wal_file_is_not_touched(tmp_path, command):
     assert result.exit_code == 1, result.output
     assert "not a g60crawler archive" in result.output and result.output.count("\n") == 1, result.output
     assert folder_state(folder) == before
+
+
+@pytest.mark.reliability("G60_* numbers in other scripts or Python's spellings (１２, ٣, 1_0, １.５) and "
+                         "revisit days with empty items (,,, or 1,,7)",
+                         "refused before the crawl with one line naming the setting", group="settings")
+@pytest.mark.parametrize("name, value", [
+    ("G60_MAX_LIST_PAGES", "１２"), ("G60_MAX_ATTACHMENTS", "٣"), ("G60_ARCHIVE_BATCH", "1_0"),
+    ("G60_RETRY_BACKOFF", "１.５"), ("G60_PAGE_REVISIT_DAYS", "1_0"), ("G60_HEALTH_MAX_FAILURE_RISE", "０.５"),
+    ("G60_REVISIT_DAYS", ",,,"), ("G60_REVISIT_DAYS", "1,,7"), ("G60_REVISIT_DAYS", "１,７"),
+])
+def test_setting_spellings_are_refused(name, value):
+    from g60crawler import runconfig
+
+    with pytest.raises(runconfig.ConfigError) as err:
+        runconfig.check({name: value})
+    assert name in str(err.value) and "\n" not in str(err.value)
+
+
+def portal_run(tmp_path, portal_path, *crawl):
+    """``g60crawler --portal PATH stats`` (or the crawl with G60_PORTAL) in a process held to 1 GiB and 60 s."""
+    import resource
+    import subprocess
+    import sys
+
+    def limit():
+        resource.setrlimit(resource.RLIMIT_AS, (1 << 30, 1 << 30))
+
+    if crawl:
+        args = [sys.executable, "-m", "scrapy", "crawl", "g60", "-s", f"G60_PORTAL={portal_path}",
+                "-s", f"G60_ARCHIVE={tmp_path / 'c.sqlite'}", "-s", "G60_REPLAY_DIR=fixtures/site"]
+    else:
+        args = [sys.executable, "-m", "g60crawler.cli", "--portal", str(portal_path), "stats",
+                "--db", str(tmp_path / "none.sqlite")]
+    return subprocess.run(args, cwd=ROOT, capture_output=True, text=True, timeout=60, preexec_fn=limit)
+
+
+@pytest.mark.reliability("a portal file (--portal, G60_PORTAL) that is /dev/zero, a FIFO or a 3 MB file",
+                         "refused before it is read: one line, non-zero exit, bounded memory", group="resources")
+@pytest.mark.parametrize("kind", ["zero", "fifo", "big"])
+@pytest.mark.parametrize("where", ["cli", "crawl"])
+def test_portal_file_is_checked_before_it_is_read(tmp_path, kind, where):
+    import os
+
+    path = {"zero": "/dev/zero", "fifo": tmp_path / "portal.toml", "big": tmp_path / "big.toml"}[kind]
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "big":
+        valid = (ROOT / "g60crawler" / "portals" / "default.toml").read_text("utf-8")
+        path.write_text(valid + "# padding\n" * 300_000, "utf-8")  # a valid portal file of 3 MB
+    done = portal_run(tmp_path, path, *(["crawl"] if where == "crawl" else []))
+    assert done.returncode == 2, done.stderr[-1500:]
+    assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr[-1500:]
+    assert done.stderr.strip().splitlines()[-1].startswith("Error: "), done.stderr[-1500:]
