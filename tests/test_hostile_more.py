@@ -162,3 +162,20 @@ def test_portal_file_is_checked_before_it_is_read(tmp_path, kind, where):
     assert done.returncode == 2, done.stderr[-1500:]
     assert "Traceback" not in done.stderr and "MemoryError" not in done.stderr, done.stderr[-1500:]
     assert done.stderr.strip().splitlines()[-1].startswith("Error: "), done.stderr[-1500:]
+
+
+@pytest.mark.reliability("a misspelt spider argument (-a section=g60zx, -a ful=1)",
+                         "refused before the crawl with one line and exit 2, not a silent crawl of everything",
+                         group="settings")
+@pytest.mark.parametrize("arg", ["section=g60zx", "ful=1"])
+def test_crawl_refuses_an_unknown_spider_argument(tmp_path, arg):
+    from .conftest import SITE
+    from .crawl import query, run_crawl
+
+    archive = tmp_path / "g60.sqlite"
+    done = run_crawl(archive, replay=SITE, args=(arg,), timeout=60)
+    assert done.returncode == 2, done.stderr[-2000:]
+    last = done.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: ") and arg.split("=")[0] in last, last
+    assert "Traceback" not in done.stderr
+    assert not archive.exists() or query(archive, "SELECT COUNT(*) FROM articles") == [(0,)]

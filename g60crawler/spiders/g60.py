@@ -63,6 +63,9 @@ class G60Spider(scrapy.Spider):
     name = "g60"
 
     def __init__(self, *args, sections: str | None = None, full: str | None = None, **kwargs) -> None:
+        unknown = sorted(k for k in kwargs if not k.startswith("_"))  # scrapyd's own arguments start with _
+        if unknown:
+            stop(f"-a {unknown[0]}: unknown spider argument (known: sections, full)")
         super().__init__(*args, **kwargs)
         try:
             self.sections = parse_sections(sections)
