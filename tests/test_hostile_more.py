@@ -179,3 +179,50 @@ def test_crawl_refuses_an_unknown_spider_argument(tmp_path, arg):
     assert last.startswith("Error: ") and arg.split("=")[0] in last, last
     assert "Traceback" not in done.stderr
     assert not archive.exists() or query(archive, "SELECT COUNT(*) FROM articles") == [(0,)]
+
+
+def same_body_warc(path, n):
+    """A WARC of ``n`` article URLs that all serve the same page (a soft-404, a mirrored notice)."""
+    import gzip
+
+    with open(path, "wb") as f:
+        for i in range(n):
+            url = f"http://{HOST}/g60zx/2023/0606/{2000000 + i}.shtml"
+            block = (b"HTTP/1.1 200 OK\r\nContent-Type: text/html; charset=utf-8\r\n\r\n"
+                     b"<html><head><title>t</title></head><body><p>x</p></body></html>")
+            head = (f"WARC/1.0\r\nWARC-Type: response\r\nWARC-Record-ID: <urn:uuid:00000000-0000-0000-0000-{i:012d}>\r\n"
+                    f"WARC-Date: 2024-01-01T00:00:00Z\r\nWARC-Target-URI: {url}\r\n"
+                    f"Content-Type: application/http; msgtype=response\r\nContent-Length: {len(block)}\r\n\r\n")
+            f.write(gzip.compress(head.encode() + block + b"\r\n\r\n"))
+
+
+def import_cost(tmp_path, n):
+    """SQLite VM steps (in thousands) to import ``n`` same-body records into a new archive."""
+    from g60crawler.archive import Archive
+    from g60crawler.ingest.warc_import import import_warc
+
+    warc = tmp_path / f"same-{n}.warc.gz"
+    same_body_warc(warc, n)
+    archive = Archive.open(tmp_path / f"a{n}.sqlite")
+    steps = [0]
+
+    def tick():
+        steps[0] += 1
+        return 0
+
+    archive.conn.set_progress_handler(tick, 1000)
+    try:
+        import_warc(archive, [warc], 10 * 1024 * 1024)
+    finally:
+        archive.conn.set_progress_handler(None, 0)
+        archive.close()
+    return steps[0]
+
+
+@pytest.mark.reliability("a WARC of 1,600 URLs that all serve the same page (each one more alias of one article)",
+                         "import cost per record stays flat: 1,600 records cost under 6x what 400 do "
+                         "(quadratic: 16x)", group="resources")
+def test_import_of_many_aliases_is_linear(tmp_path, record_property):
+    small, large = import_cost(tmp_path, 400), import_cost(tmp_path, 1600)
+    record_property("measured", f"SQLite steps 400 records: {small}k, 1,600 records: {large}k ({large / small:.1f}x)")
+    assert large < 6 * small, (small, large)

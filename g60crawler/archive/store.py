@@ -297,16 +297,22 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         page = Evidence(item.title, item.body, frozenset(known), tuple(a.get("url") for a in item.attachments),
                         item.published, tuple(i.get("url") for i in item.images))
         for article_id in _unique(candidates):
-            if same_article(page, self._evidence(article_id)):
+            if same_article(page, self._evidence(article_id, known)):
                 return article_id
         return None
 
-    def _evidence(self, article_id: int) -> Evidence:
-        """What the archive knows of an article, for :func:`same_article`."""
+    def _evidence(self, article_id: int, among: list[str]) -> Evidence:
+        """What the archive knows of an article, for :func:`same_article`.
+
+        :param article_id: the archived article.
+        :param among: the page's URLs: only the article's URLs among them are read (all that
+            :func:`same_article` compares), so an article with thousands of aliases costs no more.
+        """
         title, body, attachments, published, images = self.conn.execute(
             "SELECT title, body, attachments, published, images FROM articles WHERE id = ?", (article_id,)).fetchone()
-        urls = frozenset(u for (u,) in self.conn.execute("SELECT url FROM article_urls WHERE article_id = ?",
-                                                         (article_id,)))
+        placeholders = ",".join("?" * len(among))
+        urls = frozenset(u for (u,) in self.conn.execute(
+            f"SELECT url FROM article_urls WHERE article_id = ? AND url IN ({placeholders})", (article_id, *among)))
         return Evidence(title, body, urls, tuple(a.get("url") for a in json.loads(attachments)), published,
                         tuple(i.get("url") for i in json.loads(images or "[]")))
 
