@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import io
@@ -226,3 +227,28 @@ def test_import_of_many_aliases_is_linear(tmp_path, record_property):
     small, large = import_cost(tmp_path, 400), import_cost(tmp_path, 1600)
     record_property("measured", f"SQLite steps 400 records: {small}k, 1,600 records: {large}k ({large / small:.1f}x)")
     assert large < 6 * small, (small, large)
+
+
+@pytest.mark.reliability("export -o a FIFO (or a device such as /dev/stdout)",
+                         "the export is written into it; it is not replaced by a regular file", group="files")
+def test_export_into_a_fifo_writes_into_it(db, tmp_path):
+    import os
+    import stat
+    import threading
+
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    got = []
+    reader = threading.Thread(target=lambda: got.append(open(fifo, "rb").read()), daemon=True)
+    reader.start()
+    try:
+        result = run("export", "--format", "csv", "-o", fifo, "--db", db)
+    finally:
+        if reader.is_alive() and not got:  # unblock the reader whatever happened
+            with contextlib.suppress(OSError):
+                os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
+        reader.join(10)
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode), "the FIFO was replaced"
+    assert result.exit_code == 0, result.output
+    rows = list(csv.DictReader(io.StringIO(got[0].decode("utf-8-sig"), newline="")))
+    assert len(rows) == int(result.output.split()[0]) > 0

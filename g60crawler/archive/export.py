@@ -55,10 +55,17 @@ def written_atomically(path: Path, encoding: str) -> Iterator[TextIO]:
     On any error (a full disk, an interruption) the partial file is removed and ``path``
     is left as it was.
 
+    A path that is not a regular file (a FIFO, ``/dev/stdout``, a device) is written into
+    directly: renaming over it would replace the pipe or the device with a regular file.
+
     :param path: the file to write.
     :param encoding: its text encoding.
     """
     path = Path(path)
+    if path.exists() and not path.is_file():
+        with open(path, "w", encoding=encoding, newline="") as stream:
+            yield stream
+        return
     partial = path.with_name(f".{path.name}.{secrets.token_hex(4)}.part")
     fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)  # the user's umask applies
     try:
