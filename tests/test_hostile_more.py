@@ -252,3 +252,44 @@ def test_export_into_a_fifo_writes_into_it(db, tmp_path):
     assert result.exit_code == 0, result.output
     rows = list(csv.DictReader(io.StringIO(got[0].decode("utf-8-sig"), newline="")))
     assert len(rows) == int(result.output.split()[0]) > 0
+
+
+@pytest.mark.reliability("export-warc of captures whose stored headers hold NUL, control characters, "
+                         "non-latin-1 names and values (中文名: 中文值) or an empty name",
+                         "exit 0; every record reads back with valid digests, each header on one printable line",
+                         group="files")
+def test_export_warc_of_odd_header_names_and_values(fixture_archive, tmp_path):
+    import json
+
+    from warcio.archiveiterator import ArchiveIterator
+
+    from .test_warc import copy_archive
+
+    db = copy_archive(fixture_archive, tmp_path / "odd", attachments=True)
+    odd = {"X-Nul\x00Name": "a\x00b", "X-Cjk": "中文值", "中文名": "v", "": "empty", "X-Ctl": "\x07\x1b[31m\x7f",
+           "X-Latin": "café"}
+    with sqlite3.connect(db) as conn:
+        for row_id, headers in conn.execute("SELECT id, headers FROM captures").fetchall():
+            conn.execute("UPDATE captures SET headers = ? WHERE id = ?", (json.dumps({**json.loads(headers), **odd}),
+                                                                          row_id))
+    conn.close()
+    out = tmp_path / "odd.warc.gz"
+    result = run("export-warc", "-o", out, "--db", db)
+    assert result.exit_code == 0, result.output
+    seen = 0
+    with out.open("rb") as stream:
+        for record in ArchiveIterator(stream, check_digests="raise"):
+            if record.rec_type == "response" and record.http_headers:
+                names = [k for k, _ in record.http_headers.headers]
+                if any(k.startswith("X-Cjk") for k in names):
+                    seen += 1
+                    for k, v in record.http_headers.headers:
+                        assert k and k.isprintable() and v.isprintable() and ":" not in k, (k, v)
+                    assert len(names) >= len(odd)  # nothing dropped
+            record.content_stream().read()
+    assert seen >= query_count(db)
+
+
+def query_count(db):
+    with sqlite3.connect(db) as conn:
+        return conn.execute("SELECT COUNT(*) FROM captures").fetchone()[0]

@@ -16,12 +16,14 @@ import io
 import json
 import os
 import re
+import string
 import tempfile
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import timezone
 from http import HTTPStatus
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import quote, urlsplit
 
 from warcio.statusandheaders import StatusAndHeaders
 from warcio.utils import Digester
@@ -35,6 +37,8 @@ from .store import Archive
 #: Headers that describe the transfer, not the payload we keep (stored bodies are decoded).
 _TRANSFER_HEADERS = {"content-encoding", "transfer-encoding", "content-length", "connection"}
 _LINE_BREAKS = re.compile(r"[\r\n]+")
+#: The characters of an HTTP header name (RFC 9110 ``tchar``).
+_TCHAR = frozenset("!#$%&'*+-.^_`|~" + string.ascii_letters + string.digits)
 
 
 def _warc_date(iso: str) -> str:
@@ -52,7 +56,7 @@ def _http_headers(status: int, headers: dict[str, str], length: int) -> StatusAn
         phrase = HTTPStatus(status).phrase
     except ValueError:
         phrase = "Unknown"
-    kept = [(_one_line(k), _one_line(v)) for k, v in headers.items() if k.lower() not in _TRANSFER_HEADERS]
+    kept = [(_header_name(k), _header_value(v)) for k, v in headers.items() if k.lower() not in _TRANSFER_HEADERS]
     kept.append(("Content-Length", str(length)))
     return StatusAndHeaders(f"{status} {phrase}", kept, protocol="HTTP/1.1")
 
@@ -60,6 +64,24 @@ def _http_headers(status: int, headers: dict[str, str], length: int) -> StatusAn
 def _one_line(value) -> str:
     """A header name or value with its line breaks folded to spaces (a CR/LF would end the header early)."""
     return _LINE_BREAKS.sub(" ", str(value)).strip()
+
+
+def _header_name(name) -> str:
+    """A header name as an HTTP token: other characters (NUL, ':', CJK, spaces) percent-encoded as UTF-8.
+
+    :param name: the stored header name (an empty one becomes ``X-Empty-Name``).
+    """
+    text = "".join(c if c in _TCHAR else quote(c, safe="") for c in _one_line(name))
+    return text or "X-Empty-Name"
+
+
+def _header_value(value) -> str:
+    """A header value on one printable line: control characters (NUL, ESC, DEL) percent-encoded.
+
+    :param value: the stored value (warcio percent-encodes what is not latin-1).
+    """
+    return "".join(quote(c, safe="") if c != "\t" and unicodedata.category(c) == "Cc" else c
+                   for c in _one_line(value))
 
 
 def _request_headers(url: str) -> StatusAndHeaders:
