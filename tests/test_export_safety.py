@@ -53,7 +53,7 @@ def test_spreadsheet_safe(cell, shown):
 
 
 @pytest.mark.reliability("an article whose title starts '=HYPERLINK(…)' and editor '@SUM(…)', exported as CSV",
-                         "cells neutralised with a leading ', JSON Lines unchanged", group="hostile")
+                         "cells neutralised with a leading ', JSON Lines unchanged", group="hostile input")
 @pytest.mark.parametrize("lead", ["=", "+", "-", "@", "\t", "\r"])
 def test_export_csv_neutralises_formulas_and_jsonl_keeps_them(db, tmp_path, lead):
     title, editor = f"{lead}HYPERLINK(\"http://evil.example/\")", f"{lead}SUM(A1:A3)"

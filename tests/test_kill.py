@@ -34,12 +34,11 @@ def reference(tmp_path_factory):
     return _state(archive)
 
 
-@pytest.mark.parametrize("seed", [1, 2, 3, 4])
+@pytest.mark.parametrize("seed", [pytest.param(seed, marks=pytest.mark.reliability(
+    f"SIGKILL of a crawl after a random number of committed articles (seed {seed})",
+    "integrity_check ok; committed articles whole; the next run completes with no duplicates",
+    group="interruption")) for seed in (1, 2, 3, 4)])
 def test_sigkill_at_a_random_point_then_resume(proxy, tmp_path, seed, reference, request):
-    request.node.add_marker(pytest.mark.reliability(
-        f"SIGKILL of a crawl after a random number of committed articles (seed {seed})",
-        "integrity_check ok; committed articles whole; the next run completes with no duplicates",
-        group="interruption"))
     kill_after = random.Random(seed).randint(1, 40)
     archive = tmp_path / "a.sqlite"
     env = {**os.environ, "http_proxy": proxy, "HTTP_PROXY": proxy}

@@ -162,7 +162,7 @@ def in_a_read_only_mount(tmp_path, db, commands: list[list[str]]) -> subprocess.
 
 
 @pytest.mark.reliability("an archive on a read-only file system (a DVD, a snapshot): search, show, stats, export, runs",
-                         "each reads it, exit status 0, nothing written beside it", group="hostile")
+                         "each reads it, exit status 0, nothing written beside it", group="hostile input")
 def test_an_archive_on_read_only_media_is_readable(db, tmp_path):
     with sqlite3.connect(db) as conn:
         assert conn.execute("PRAGMA journal_mode").fetchone() == ("wal",)  # needs a -shm: immutable on read-only media
