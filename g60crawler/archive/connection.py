@@ -37,19 +37,23 @@ def open_connection(path: str | os.PathLike, *, create: bool = True, read_only: 
         if read_only:
             raise ArchiveError("an in-memory archive cannot be opened read-only")
         return _writable(path, check), False
-    check = recognise_file(path, create=create and not read_only, writable=not read_only, check=check)
+    check = recognise_file(path, create=create and not read_only, writable=not read_only, check=check,
+                           beside_wal=read_only)
     if read_only:
         return _read_only(path, check)
     return _writable(path, check), False
 
 
-def recognise_file(path: str | os.PathLike, *, create: bool, writable: bool, check: bool = False) -> bool:
+def recognise_file(path: str | os.PathLike, *, create: bool, writable: bool, check: bool = False,
+                   beside_wal: bool = True) -> bool:
     """Refuse a path that is not an archive of a schema this code knows, reading it without a change.
 
     :param path: the database file.
     :param create: True when a missing file may become a new archive (its folder is made).
     :param writable: True when an empty file may become a new archive and an older one upgraded.
     :param check: run ``PRAGMA quick_check``; returns whether that check is still to be done.
+    :param beside_wal: also recognise a file whose -wal is beside it (a copy of both is read when the
+        main file holds no schema yet); the crawl's own opens skip it (the writer is itself).
     :raises ArchiveError: as :func:`open_connection`.
     """
     path = str(path)
@@ -65,7 +69,7 @@ def recognise_file(path: str | os.PathLike, *, create: bool, writable: bool, che
         except sqlite3.DatabaseError as exc:
             raise ArchiveError(f"{path} is not a usable archive: {exc}") from exc
         check = False  # done
-    elif os.path.isfile(path) and os.path.exists(path + "-wal"):
+    elif beside_wal and os.path.isfile(path) and os.path.exists(path + "-wal"):
         _recognise_beside_wal(path, writable=not read_only)
     return check
 
