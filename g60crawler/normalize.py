@@ -311,18 +311,48 @@ _TRACKING_PARAMS = frozenset(
      "enterid", "wfr", "ref", "referer", "fbclid", "gclid", "timestamp", "t", "_"}
 )
 _INDEX_PAGE = re.compile(r"/index\.s?html?$")
+_ESCAPE = re.compile(r"%([0-9A-Fa-f]{2})")
+_UNRESERVED = frozenset("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+
+
+def _normal_escape(m: re.Match) -> str:
+    char = chr(int(m.group(1), 16))
+    return char if char in _UNRESERVED else f"%{m.group(1).upper()}"
+
+
+def _normal_path(path: str) -> str:
+    """RFC 3986 normalisation of a path: escaped unreserved characters decoded, escapes in upper case,
+    dot segments removed (never above the root)."""
+    path = _ESCAPE.sub(_normal_escape, path)
+    if "/." not in path:
+        return path
+    kept: list[str] = []
+    segments = path.split("/")
+    for i, segment in enumerate(segments[1:], 1):
+        last = i == len(segments) - 1
+        if segment == ".":
+            if last:
+                kept.append("")
+        elif segment == "..":
+            if kept:
+                kept.pop()
+            if last:
+                kept.append("")
+        else:
+            kept.append(segment)
+    return "/" + "/".join(kept)
 
 
 def canonical_url(url: str) -> str:
     """The URL an article is keyed by in the archive.
 
-    Lower-case host, ``http`` scheme for the portal's host, no default port, no
-    fragment, no tracking parameters (``utm_*``, ``spm``, ``from`` ...), no
-    ``index.shtml``.
+    Lower-case host without a trailing dot, ``http`` scheme for the portal's host, no default port,
+    no fragment, no tracking parameters (``utm_*``, ``spm``, ``from`` ...), no ``index.shtml``; the
+    path without dot segments, escaped unreserved characters decoded (one file, one key).
     """
     parts = urlsplit(url.strip())
     scheme = (parts.scheme or "http").lower()
-    host = (parts.hostname or "").lower()
+    host = (parts.hostname or "").lower().rstrip(".")
     site = portal.current()
     if host in site.hosts:
         scheme = site.scheme
@@ -331,7 +361,7 @@ def canonical_url(url: str) -> str:
     if host in site.hosts and port == 443 and (parts.scheme or "").lower() == "https":
         port = None  # https://portal:443 becomes http://portal
     netloc = host if port in (None, default_port) else f"{host}:{port}"
-    path = parts.path or "/"
+    path = _normal_path(parts.path or "/")
     path = _INDEX_PAGE.sub("/", path)
     query = [
         (k, v)

@@ -303,6 +303,18 @@ def test_year_from_url(url, expected):
         ),
         # 443 is the default only for https: kept for http
         ("http://www.example.com:443/a", "http://www.example.com:443/a"),
+        # one file spelled many ways: dot segments, escaped unreserved characters, lower-case escapes,
+        # a trailing dot on the host
+        (f"http://{HOST}/zcfw/./2024/../2024/0118/a.pdf", f"http://{HOST}/zcfw/2024/0118/a.pdf"),
+        (f"http://{HOST}/zcfw/2024/0118/%61%2Epdf", f"http://{HOST}/zcfw/2024/0118/a.pdf"),
+        (f"http://{HOST}./zcfw/2024/0118/a.pdf", f"http://{HOST}/zcfw/2024/0118/a.pdf"),
+        (f"http://{HOST}/zcfw/%e6%94%bf.pdf", f"http://{HOST}/zcfw/%E6%94%BF.pdf"),
+        # an escaped slash or reserved character keeps its meaning: not decoded
+        (f"http://{HOST}/a%2Fb/c%3F.pdf", f"http://{HOST}/a%2Fb/c%3F.pdf"),
+        # dot segments cannot climb above the root
+        (f"http://{HOST}/../../etc/passwd", f"http://{HOST}/etc/passwd"),
+        # a folder keeps its trailing slash
+        (f"http://{HOST}/g60zx/./", f"http://{HOST}/g60zx/"),
     ],
 )
 def test_canonical_url(raw, expected):
