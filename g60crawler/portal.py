@@ -48,6 +48,8 @@ class Portal:
     articles: tuple[re.Pattern, ...]
     pagination: str = "index"
     pagination_param: str = ""
+    pagination_template: str = ""  # list page N's URL relative to the list ("index_{n}.shtml", "?page={n}")
+    pagination_first: int = 0  # the number the template gives the list's first page
     extraction: str = "template"  # one of EXTRACTION_MODES
     source: str = "built-in"
     by_slug: dict = field(default_factory=dict, compare=False, repr=False)
@@ -169,6 +171,12 @@ def from_dict(data: dict, source: str = "built-in") -> Portal:
     kind = pager.get("kind", "index")
     if kind not in PAGINATION_KINDS:
         raise PortalError(f"pagination.kind must be one of {', '.join(PAGINATION_KINDS)}, got {kind!r}")
+    template = pager.get("template", "")
+    if not isinstance(template, str) or (template and "{n}" not in template):
+        raise PortalError(f'pagination.template must be a string holding {{n}} (e.g. "index_{{n}}.shtml"), got {template!r}')
+    first = pager.get("first", 0 if template.startswith("index") else 1)
+    if not isinstance(first, int) or isinstance(first, bool) or first < 0:
+        raise PortalError(f"pagination.first must be a whole number >= 0, got {first!r}")
     extraction = data.get("extraction", "template")
     if extraction not in EXTRACTION_MODES:
         raise PortalError(f'extraction must be "template" or "generic", got {extraction!r}')
@@ -199,7 +207,8 @@ def from_dict(data: dict, source: str = "built-in") -> Portal:
             raise PortalError(f"section {s.slug}: {s.url} is not on the portal's hosts ({', '.join(hosts_t)})")
     return Portal(name=str(data.get("name", "")), root=root, hosts=hosts_t, path_prefix=prefix,
                   sections=tuple(sections), articles=patterns, pagination=kind,
-                  pagination_param=str(pager.get("param", "") or ""), extraction=extraction, source=source,
+                  pagination_param=str(pager.get("param", "") or ""), pagination_template=template,
+                  pagination_first=first, extraction=extraction, source=source,
                   by_slug={s.slug: s for s in sections})
 
 

@@ -13,7 +13,7 @@ from .. import settings as defaults
 from ..pages.article import extract_raw
 from ..pages.decode import decode_html
 from ..pages.linkgroups import link_groups
-from ..pages.pager import PAGE_PARAMS, next_page, page_number, same_list
+from ..pages.pager import PAGE_PARAMS, next_page, page_number, same_list, unfollowed
 from .fetch import Fetcher
 from .nav import find_navigation
 from .patterns import learn
@@ -41,6 +41,7 @@ class SectionFound:
     matched: int = 0  # list links the learned pattern accepts
     samples: list[tuple[str, str, str]] = field(default_factory=list)  # (url, extraction, title)
     problem: str = ""
+    pager: str = ""  # why its pagination could not be followed, if so
 
 
 @dataclass
@@ -189,6 +190,7 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
                 kinds.append(_pagination_kind(sel, url, nxt, provisional))
                 url = nxt
             else:
+                s.pager = s.pager or unfollowed(sel, url, provisional)
                 url = None
         if not s.articles and not s.problem:
             s.problem = "no repeated group of article links on its list page"
@@ -260,6 +262,11 @@ def to_toml(d: Discovery) -> str:
               f"extraction = {_toml_str(d.extraction)}", ""]
     lines += ["[pagination]", f"kind = {_toml_str(d.pagination)}",
               f"param = {_toml_str(d.pagination_param)}"]
+    stuck = [s.name for s in d.sections if s.pager]
+    if stuck:
+        lines += [f"# NOT FOLLOWED: a JavaScript pager on the lists of {', '.join(stuck)}. Give list page N's URL,",
+                  "# relative to the list, and the number of the list's first page:",
+                  '# template = "?page={n}"', "# first = 1"]
     for s in d.sections:
         lines += ["", "[[sections]]", f"slug = {_toml_str(s.slug)}", f"name = {_toml_str(s.name)}",
                   f"kind = {_toml_str(s.kind)}", f"url = {_toml_str(s.url)}"]
@@ -287,6 +294,8 @@ def report(d: Discovery, written: str | None) -> str:
             continue
         out.append(f"{head}\n  list pages read: {len(s.list_pages)}; article links: {len(s.articles)}, "
                    f"{s.matched} matched by the pattern" + (f"; PROBLEM: {s.problem}" if s.problem else ""))
+        if s.pager:
+            out.append(f"  PAGINATION NOT FOLLOWED: {s.pager}")
         for url, how, title in s.samples:
             out.append(f"  sample {url}  -> {how}  {title[:40]}")
     out.append("")
