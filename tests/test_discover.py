@@ -197,3 +197,29 @@ def test_discover_follows_a_root_redirect_and_names_a_loop(tmp_path):
 ])
 def test_extraction_mode_from_the_samples(samples, expected):
     assert extraction_mode(samples) == expected
+
+
+@pytest.mark.parametrize("url,name,want", [
+    ("http://h.cn/list.jsp?cid=11", "G60资讯", "g60zx"),
+    ("http://h.cn/col/col101/index.html", "松江新闻", "sjxw"),
+    ("http://h.cn/col/col101/", "九城风采", "jcfc"),
+    ("http://h.cn/channel/1234/", "政策服务", "zcfw"),
+    ("http://h.cn/list.aspx?id=7&type=2", "产业投资", "cytz"),
+    ("http://h.cn/c12/index.shtml", "招才纳贤", "zcnx"),
+    ("http://h.cn/node_5536.htm", "关于我们", "gywm"),
+    ("http://h.cn/g60/news/", "G60资讯", "news"),  # a readable folder name stays
+    ("http://h.cn/songjiang/index.html", "松江新闻", "songjiang"),
+])
+def test_a_section_url_without_a_readable_name_gets_the_names_slug(url, name, want):
+    from g60crawler.discover.core import section_slug
+
+    assert section_slug(url, name, set()) == want
+
+
+def test_section_slugs_stay_distinct():
+    from g60crawler.discover.core import section_slug
+
+    taken = {"g60zx"}
+    got = section_slug("http://h.cn/list.jsp?cid=11", "G60资讯", taken)
+    assert got not in taken and got.startswith("g60zx")
+    assert section_slug("http://h.cn/news/", "松江新闻", {"news"}) == "sjxw"

@@ -77,14 +77,30 @@ def _folder(url: str) -> str:
     return path if path.endswith("/") else path.rsplit("/", 1)[0] + "/"
 
 
-def _slug(url: str, fallback: str, taken: set[str]) -> str:
+#: The slugs of the seven section names (the built-in portal's), for URLs that name a section only by a number.
+NAME_SLUGS = {"G60资讯": "g60zx", "松江新闻": "sjxw", "九城风采": "jcfc", "政策服务": "zcfw", "产业投资": "cytz",
+              "招才纳贤": "zcnx", "关于我们": "gywm"}
+#: A folder name that is only a number, perhaps after a short prefix (col101, c12, 1234, node_55).
+_NUMBERED = re.compile(r"(?:[A-Za-z]{0,4}[_-]?)\d{2,}|\d+")
+
+
+def section_slug(url: str, name: str, taken: set[str]) -> str:
+    """A readable slug for a section: its folder's name, or, when the URL names it only by a number
+    (``list.jsp?cid=11``, ``/col/col101/``), the slug of its name; distinct from ``taken``.
+
+    :param url: the section's list URL.
+    :param name: the section's name (``G60资讯``).
+    :param taken: the slugs given to the sections before it.
+    """
     parts = urlsplit(url)
     seg = (parts.path.rstrip("/").rsplit("/", 1)[-1] if parts.path.endswith("/") else
            _folder(url).rstrip("/").rsplit("/", 1)[-1])
-    query_id = "".join(v for k, v in parse_qsl(parts.query) if v.isalnum())
-    slug = seg if seg and _SLUG.match(seg) and not seg.startswith("index") else query_id or fallback
-    if slug in taken:
-        slug = fallback if fallback not in taken else f"{slug}-{len(taken)}"
+    readable = bool(seg and _SLUG.match(seg) and not seg.startswith("index") and not _NUMBERED.fullmatch(seg))
+    by_name = NAME_SLUGS.get(re.sub(r"\s+", "", name), "section")
+    slug = seg if readable and seg not in taken else by_name
+    n = 2
+    while slug in taken:
+        slug, n = f"{by_name}-{n}", n + 1
     return slug
 
 
@@ -144,7 +160,7 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
     sections, taken = [], set()
     for link in nav:
         base = by_name[link.name]
-        slug = _slug(link.url, base.slug, taken)
+        slug = section_slug(link.url, link.name, taken)
         taken.add(slug)
         sections.append(SectionFound(link.name, slug, base.kind, normalize.canonical_url(link.url), link.text))
     missing = [n for n in names if n not in {s.name for s in sections}]
