@@ -223,3 +223,24 @@ def test_section_slugs_stay_distinct():
     got = section_slug("http://h.cn/list.jsp?cid=11", "G60资讯", taken)
     assert got not in taken and got.startswith("g60zx")
     assert section_slug("http://h.cn/news/", "松江新闻", {"news"}) == "sjxw"
+
+
+def test_learned_pattern_keeps_the_column_ids_of_the_channel():
+    from g60crawler.discover.patterns import learn
+
+    a = [f"http://h.cn/art/2024/3/{d}/art_1229_{900 + d}.html" for d in (1, 2, 5)]
+    b = [f"http://h.cn/art/2024/4/{d}/art_1230_{800 + d}.html" for d in (3, 9)]
+    (pattern,) = learn(a + b, (), [a, b])
+    import re
+    assert re.search(pattern, "/art/2025/1/7/art_1229_123456.html")  # a later article of the channel
+    assert re.search(pattern, "/art/2025/12/17/art_1230_7.html")
+    assert not re.search(pattern, "/art/2024/3/1/art_1300_901.html")  # another channel, same scheme
+
+
+def test_a_number_that_varies_within_a_section_is_not_narrowed():
+    from g60crawler.discover.patterns import learn
+
+    a = [f"http://h.cn/a/{shard}/{n}.html" for shard, n in ((3, 100), (7, 101), (3, 102))]
+    (pattern,) = learn(a, (), [a])
+    import re
+    assert re.search(pattern, "/a/9/555.html")

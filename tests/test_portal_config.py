@@ -172,3 +172,10 @@ def test_list_without_known_markup_is_the_dated_group_not_the_sidebar(site):
 ])
 def test_next_list_page_of_every_kind(site, url, html, expected):
     assert next_page(Selector(text=html, base_url=url), url, site) == expected
+
+
+def test_known_list_markup_reads_a_date_in_a_plain_element_beside_the_link(site):
+    body = ('<html><body><ul class="list"><li><a href="/g60/news/202306/t20230606_1.shtml">标题</a>'
+            '<span>2023-06-06</span></li></ul></body></html>').encode()
+    listing = parse_listing("http://www.example.cn/g60/news/", body, site=site)
+    assert [(e.url, e.date) for e in listing.entries][0][1].startswith("2023-06-06")

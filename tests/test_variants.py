@@ -19,9 +19,9 @@ from g60crawler import normalize
 from .conftest import HOST, ROOT, SITE, SITE_V3
 from .crawl import run_crawl
 
-VARIANTS = ("mainhost", "trs", "redesign", "nested", "xinhua", "jsp", "hanweb")
+VARIANTS = ("mainhost", "trs", "redesign", "nested", "xinhua", "jsp", "hanweb", "jspager", "column")
 #: Variants whose article template no selector set knows: read by the generic extractor.
-UNKNOWN_TEMPLATE = frozenset({"redesign", "nested", "xinhua", "jsp", "hanweb"})
+UNKNOWN_TEMPLATE = frozenset({"redesign", "nested", "xinhua", "jsp", "hanweb", "jspager", "column"})
 GOAL = 0.95
 
 
@@ -147,3 +147,16 @@ def test_discovered_templated_portal_stays_red_on_a_template_change(tmp_path):
     problems = [line for line in done.stderr.splitlines() if "health check failed" in line]
     assert done.returncode == 3 and len(problems) == 1, problems
     assert "generic-fallback share 75%" in problems[0] and "`g60crawler extract PAGE --url URL`" in problems[0]
+
+
+def test_no_article_of_another_column_on_the_same_host(tmp_path):
+    # the host's other channel (column 1300) uses the channel's URL scheme and is listed in a ul.list box of
+    # every list page; the path prefix is "/" (sections /col/, articles /art/): only the column id tells
+    portal_file = tmp_path / "portal.toml"
+    assert discover("column", portal_file).returncode == 0
+    archive = tmp_path / "a.sqlite"
+    run_crawl(archive, f"G60_PORTAL={portal_file}", replay=ROOT / "fixtures" / "variant-column")
+    with sqlite3.connect(archive) as conn:
+        urls = [u for (u,) in conn.execute("SELECT canonical_url FROM articles WHERE kind = 'article'")]
+    assert len(urls) == len(expected("column")["articles"])
+    assert [u for u in urls if "art_1300_" in u] == []

@@ -215,7 +215,7 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
         s.articles = [u for u in s.articles if (urlsplit(u).path or "/").startswith(prefix)]
     folders = tuple(_folder(s.url) for s in news if _folder(s.url) != "/")
     every = [u for s in news for u in s.articles]
-    patterns = learn(every, folders)
+    patterns = learn(every, folders, [s.articles for s in news])
     compiled = tuple(re.compile(p) for p in patterns) or (re.compile(r"$^"),)
     learned = portal.Portal(name="", root=root, hosts=tuple(hosts), path_prefix=prefix, sections=(),
                             articles=compiled)

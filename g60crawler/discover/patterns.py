@@ -85,16 +85,64 @@ def _common_prefix(folders: tuple[str, ...]) -> str:
     return "/" + "".join(f"{c}/" for c in common)
 
 
-def learn(urls: list[str], folders: tuple[str, ...]) -> list[str]:
-    """Article URL regexes that together match every example URL, the most common first.
+_FREE_RUN = re.compile(r"(?<!>)\\d\+")  # a number generalise left unnamed (not an id, a date part or a page)
+
+
+def narrowed(pattern: str, targets: list[str], groups: list[list[str]]) -> str:
+    """The pattern with each unnamed number the channel's URLs hold per section (a column id, as in
+    ``art_1229_N``) made an alternation of the values seen, so another channel's URLs of the same
+    scheme on the same host do not match.
+
+    A number is narrowed only when every section with two or more of the URLs shows one value for it,
+    and there are no more values than sections: evidence of a column, not of an article.
+
+    :param pattern: a regex made by generalise.
+    :param targets: the URL targets (path, plus ``?query``) it was made from.
+    :param groups: the same targets, one list per section.
+    """
+    runs = list(_FREE_RUN.finditer(pattern))
+    if not runs:
+        return pattern
+    probe = pattern
+    for i, m in reversed(list(enumerate(runs))):
+        probe = probe[:m.start()] + f"(?P<free{i}>\\d+)" + probe[m.end():]
+    probe_re = re.compile(probe)
+
+    def values(t: str) -> dict | None:
+        m = probe_re.search(t)
+        return m.groupdict() if m else None
+
+    mine = set(targets)
+    out = pattern
+    for i, m in reversed(list(enumerate(runs))):
+        key = f"free{i}"
+        seen = {v[key] for v in map(values, targets) if v}
+        per_section = [{v[key] for v in map(values, [t for t in g if t in mine]) if v} for g in groups]
+        sampled = [vs for g, vs in zip(groups, per_section) if sum(t in mine for t in g) >= 2]
+        if not seen or not sampled or any(len(vs) != 1 for vs in sampled) or \
+                len(seen) > max(1, sum(bool(vs) for vs in per_section)):
+            continue
+        out = out[:m.start()] + "(?:" + "|".join(sorted(seen)) + ")" + out[m.end():]
+    return out
+
+
+def _target(url: str) -> str:
+    parts = urlsplit(url)
+    return parts.path + (f"?{parts.query}" if parts.query else "")
+
+
+def learn(urls: list[str], folders: tuple[str, ...], sections: list[list[str]] | None = None) -> list[str]:
+    """Article URL regexes that together match every example URL, the most common first: as specific as
+    the examples allow (a number each section's URLs share, such as a column id, is kept literal).
 
     :param urls: absolute article URLs seen in the lists.
     :param folders: the section folders (paths ending in ``/``).
+    :param sections: the same URLs, one list per section (None: numbers are not narrowed).
     """
-    counts: dict[str, int] = {}
+    made: dict[str, list[str]] = {}
     for url in urls:
-        parts = urlsplit(url)
-        target = parts.path + (f"?{parts.query}" if parts.query else "")
-        pattern = generalise(target, folders)
-        counts[pattern] = counts.get(pattern, 0) + 1
-    return sorted(counts, key=lambda p: -counts[p])
+        target = _target(url)
+        made.setdefault(generalise(target, folders), []).append(target)
+    groups = [[_target(u) for u in g] for g in (sections or [])]
+    ranked = sorted(made, key=lambda p: -len(made[p]))
+    return [narrowed(p, made[p], groups) if groups else p for p in ranked]

@@ -99,7 +99,7 @@ def _entry(li: Selector, base: str) -> RawEntry | None:
     title = a.attrib.get("title") or " ".join(a.css("::text").getall())
     date_text = " ".join(_DATE_ELEMENT_TEXT(li.root))
     if not date_text:
-        date_text = " ".join(li.xpath("./text()").getall())
+        date_text = " ".join(li.xpath(".//text()[not(ancestor::a)]").getall())  # a plain <span> beside the link
     target = urljoin(base, href.strip())
     return RawEntry(target, normalize.clean_text(title) or None, _list_date(date_text, target))
 
