@@ -244,3 +244,47 @@ def test_a_number_that_varies_within_a_section_is_not_narrowed():
     (pattern,) = learn(a, (), [a])
     import re
     assert re.search(pattern, "/a/9/555.html")
+
+
+VARIANT_ROOT = ("mainhost", "trs", "redesign", "nested", "xinhua", "jsp", "hanweb", "jspager", "column")
+
+
+def _variant(name):
+    import json
+
+    from .conftest import ROOT
+    mirror = ROOT / "fixtures" / f"variant-{name}"
+    return mirror, json.loads((mirror / "expected.json").read_text("utf-8"))
+
+
+@pytest.mark.parametrize("variant", VARIANT_ROOT)
+@pytest.mark.parametrize("given", ["article", "section list", "second list page"])
+def test_a_page_below_the_root_leads_discover_to_the_root(variant, given):
+    from g60crawler.discover import Fetcher, discover
+
+    mirror, want = _variant(variant)
+    found = discover(want["root"], Fetcher(replay=mirror))
+    news = [s for s in found.sections if s.kind == "news"]
+    url = {"article": want["articles"][-1]["url"], "section list": news[-1].url,
+           "second list page": news[0].list_pages[-1]}[given]
+    again = discover(url, Fetcher(replay=mirror))
+    assert normalize_root(again.root) == normalize_root(found.root)
+    assert [(s.slug, s.url) for s in again.sections] == [(s.slug, s.url) for s in found.sections]
+
+
+def normalize_root(url):
+    from g60crawler.normalize import canonical_url
+    return canonical_url(url)
+
+
+def test_an_article_without_a_way_home_is_refused_with_what_to_give(tmp_path):
+    nav = "".join(f"<a href='/{s}/'>{n}</a>" for s, n in (("a", "G60资讯"), ("b", "松江新闻"), ("c", "九城风采"),
+                                                         ("d", "政策服务"), ("e", "产业投资")))
+    mirror = tmp_path / "m"
+    write_response(mirror, "http://example.cn/a/2023/0606/12345.shtml", 200, {},
+                   f"<html><body><div>{nav}</div><h1>标题</h1><p>正文</p></body></html>".encode())
+    result = run("discover", "http://example.cn/a/2023/0606/12345.shtml", "--replay", str(mirror),
+                 "-o", str(tmp_path / "p.toml"))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: http://example.cn/a/2023/0606/12345.shtml is not the channel's root page")
+    assert "give the URL of the channel's home page" in result.output and not (tmp_path / "p.toml").exists()

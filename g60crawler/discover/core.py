@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from urllib.parse import parse_qsl, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 from parsel import Selector
 
@@ -145,17 +145,8 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
     :raises DiscoverError: when the root page cannot be read or shows no navigation of the sections.
     """
     known = known or portal.load()
-    got = fetcher.get(root)
-    if got.status != 200 or not got.body:
-        raise DiscoverError(f"cannot read the root page {root}: {got.problem}")
-    root = got.url
-    text, _enc = decode_html(got.body, got.content_type)
     names = [s.name for s in known.sections]
-    nav = find_navigation(text, root, names)
-    if not nav:
-        raise DiscoverError(
-            f"no navigation with the section names ({' '.join(names)}) on {root}: is this the channel's "
-            "root page? Open it in a browser and give the URL of the page whose menu shows them")
+    root, nav = _root_page(root, fetcher, names)
     by_name = {s.name: s for s in known.sections}
     sections, taken = [], set()
     for link in nav:
@@ -235,6 +226,75 @@ def discover(root: str, fetcher: Fetcher, known: portal.Portal | None = None) ->
                      articles=patterns, pagination=kind, pagination_param=param, fetched=fetcher.count,
                      extraction=extraction_mode(how), samples_read=len(read),
                      samples_generic=sum(h.startswith("generic:") for h in read))
+
+
+_HOME_TEXT = re.compile(r"^\s*(?:网站首页|返回首页|首\s*页|主页|home(?:\s*page)?)\s*$", re.I)
+
+
+def _not_root(url: str, nav: list) -> str:
+    """Why a page showing the navigation is not the channel's root page ("" when it may be): it is one
+    of the sections' pages, lies in a section's folder, or is numbered like an article.
+
+    :param url: the page's URL.
+    :param nav: the navigation found on it.
+    """
+    canon = normalize.canonical_url(url)
+    for link in nav:
+        target = normalize.canonical_url(link.url)
+        folder = _folder(target)
+        if canon == target or (same_list(canon, target) and (page_number(canon) or ("", 0))[1] > 0):
+            return f"it is a list page of the section {link.name}"
+        if folder != "/" and (urlsplit(canon).path or "/").startswith(folder) and \
+                urlsplit(canon).netloc == urlsplit(target).netloc:
+            return f"it lies in the folder of the section {link.name}"
+    parts = urlsplit(canon)
+    if re.search(r"\d{3,}", parts.path.rsplit("/", 1)[-1] + parts.query):
+        return "it is numbered like an article"
+    return ""
+
+
+def _root_page(given: str, fetcher: Fetcher, names: list[str]) -> tuple[str, list]:
+    """The channel's root page and its navigation, from the URL given: the URL itself, or, when that
+    page is an article or a section's page, the page its 首页 link (or the host's root) leads to.
+
+    :param given: the URL given to discover.
+    :param fetcher: how pages are fetched.
+    :param names: the section names.
+    :raises DiscoverError: when the page cannot be read, or neither it nor its home page is the root.
+    """
+    got = fetcher.get(given)
+    if got.status != 200 or not got.body:
+        raise DiscoverError(f"cannot read the root page {given}: {got.problem}")
+    url = got.url
+    text, _enc = decode_html(got.body, got.content_type)
+    nav = find_navigation(text, url, names)
+    why = _not_root(url, nav) if nav else "it shows no navigation with the section names"
+    if not why:
+        return url, nav
+    sel = Selector(text=text, base_url=url)
+    homes = [urljoin(url, a.attrib["href"].strip()) for a in sel.css("a[href]")
+             if _HOME_TEXT.match(normalize.clean_text(" ".join(a.css("::text").getall())) or "")
+             and not a.attrib["href"].strip().startswith(("javascript:", "#", "mailto:"))]
+    parts = urlsplit(url)
+    homes.append(f"{parts.scheme}://{parts.netloc}/")
+    tried = {normalize.canonical_url(url)}
+    for home in homes:
+        if normalize.canonical_url(home) in tried:
+            continue
+        tried.add(normalize.canonical_url(home))
+        back = fetcher.get(home)
+        if back.status != 200 or not back.body:
+            continue
+        home_text, _enc = decode_html(back.body, back.content_type)
+        home_nav = find_navigation(home_text, back.url, names)
+        if home_nav and not _not_root(back.url, home_nav):
+            return back.url, home_nav
+    if not nav:
+        raise DiscoverError(
+            f"no navigation with the section names ({' '.join(names)}) on {url}: is this the channel's "
+            "root page? Open it in a browser and give the URL of the page whose menu shows them")
+    raise DiscoverError(f"{url} is not the channel's root page ({why}), and its 首页 link leads to no page "
+                        "whose menu shows the sections: give the URL of the channel's home page")
 
 
 def _pagination_kind(sel: Selector, url: str, nxt: str, site: portal.Portal) -> tuple[str, str]:
