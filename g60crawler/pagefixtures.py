@@ -2,7 +2,8 @@
 
     fixtures/pages/<name>/
         body.bin        the raw bytes as fetched
-        meta.json       {"url": ..., "status": ..., "headers": {...}}
+        meta.json       {"url": ..., "status": ..., "headers": {...}}, and when drafted with
+                        ``--portal FILE``: "portal" (the file's TOML text) and "portal_file" (its name)
         expected.json   the item `g60crawler extract` gives, plus "_reviewed": false until a person
                         has checked every field against the page and set it to true
 
@@ -17,6 +18,9 @@ import json
 import re
 from pathlib import Path
 
+import tomllib
+
+from . import portal
 from .assemble import build_article
 from .items import FailureItem
 from .pages.article import extract_raw
@@ -29,8 +33,27 @@ class FixtureError(ValueError):
     """A fixture that cannot be made (bad name, already there)."""
 
 
-def make_fixture(root: Path, name: str, url: str, status: int, headers: dict[str, str], body: bytes) -> Path:
+def fixture_portal(meta: dict) -> portal.Portal:
+    """The portal a fixture was drafted with: the one its meta.json records, else the built-in one.
+
+    :param meta: the fixture's meta.json.
+    :raises portal.PortalError: for a recorded portal that cannot be read.
+    """
+    text = meta.get("portal")
+    if not text:
+        return portal.load()
+    try:
+        return portal.from_dict(tomllib.loads(text), str(meta.get("portal_file") or "meta.json"))
+    except tomllib.TOMLDecodeError as exc:
+        raise portal.PortalError(f"the portal recorded in meta.json is not valid TOML: {exc}") from exc
+
+
+def make_fixture(root: Path, name: str, url: str, status: int, headers: dict[str, str], body: bytes,
+                 portal_file: Path | None = None) -> Path:
     """Write a page fixture folder with a draft (unreviewed) expectation; returns the folder.
+
+    The item's section is read with the current portal; a portal file (``--portal``) is recorded
+    in meta.json, so that the test reads the page with it.
 
     :raises FixtureError: for a name that is not ``[a-z0-9_-]`` or a folder that exists.
     """
@@ -39,6 +62,10 @@ def make_fixture(root: Path, name: str, url: str, status: int, headers: dict[str
     folder = root / name
     if folder.exists():
         raise FixtureError(f"{folder} exists already")
+    meta = {"url": url, "status": status, "headers": headers}
+    if portal_file is not None:
+        meta["portal"] = Path(portal_file).read_text("utf-8")
+        meta["portal_file"] = Path(portal_file).name
     item = build_article(extract_raw(url, body, content_type(headers)))
     if isinstance(item, FailureItem):
         expected = {"url": url, "failure": item.reason}
@@ -47,7 +74,6 @@ def make_fixture(root: Path, name: str, url: str, status: int, headers: dict[str
     expected["_reviewed"] = False
     folder.mkdir(parents=True)
     (folder / "body.bin").write_bytes(body)
-    (folder / "meta.json").write_text(json.dumps({"url": url, "status": status, "headers": headers},
-                                                 ensure_ascii=False, indent=2) + "\n", "utf-8")
+    (folder / "meta.json").write_text(json.dumps(meta, ensure_ascii=False, indent=2) + "\n", "utf-8")
     (folder / "expected.json").write_text(json.dumps(expected, ensure_ascii=False, indent=2) + "\n", "utf-8")
     return folder

@@ -12,10 +12,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from g60crawler import portal
 from g60crawler.assemble import build_article
 from g60crawler.cli import main
 from g60crawler.items import ARTICLE_FIELDS, FailureItem
 from g60crawler.pages.article import extract_raw
+from g60crawler.pagefixtures import fixture_portal
 from g60crawler.pages.decode import content_type
 
 from .conftest import ROOT
@@ -34,7 +36,12 @@ def test_page_fixture(folder):
     meta, expected, body = load(folder)
     assert expected.get("_reviewed") is True, (
         f"{folder}/expected.json is a draft: check each field against the page, then set \"_reviewed\": true")
-    item = build_article(extract_raw(meta["url"], body, content_type(meta["headers"])))
+    drafted_with = fixture_portal(meta)  # a fixture drafted with --portal FILE records the file
+    try:
+        portal.activate(drafted_with)
+        item = build_article(extract_raw(meta["url"], body, content_type(meta["headers"])))
+    finally:
+        portal.activate(portal.load())
     if "failure" in expected:
         assert isinstance(item, FailureItem) and item.reason == expected["failure"]
         return
@@ -73,3 +80,28 @@ def test_fixture_from_a_recording(tmp_path):
     assert result.exit_code == 0, result.output
     meta, expected, _ = load(tmp_path / "from-recording")
     assert meta["headers"]["Content-Type"] == "text/html; charset=utf-8" and expected["encoding"] == "utf-8"
+
+
+def test_fixture_drafted_with_a_portal_file_records_it_and_is_read_with_it(tmp_path):
+    # a variant's page: its section comes from the variant's portal file, never from the built-in one
+    mirror = ROOT / "fixtures" / "variant-mainhost"
+    portal_file = tmp_path / "mainhost.toml"
+    found = CliRunner().invoke(main, ["discover", "http://www.chinadevelopment.com.cn/g60/", "--replay", str(mirror),
+                                      "-o", str(portal_file)])
+    assert found.exit_code == 0, found.output
+    url = "http://www.chinadevelopment.com.cn/g60/sjxw/2023/0612/1640005.shtml"
+    try:
+        result = CliRunner().invoke(main, ["--portal", str(portal_file), "fixture", url, "mainhost-page",
+                                           "--record-dir", str(mirror), "--into", str(tmp_path)])
+    finally:
+        portal.activate(portal.load())
+    assert result.exit_code == 0, result.output
+    meta, expected, _body = load(tmp_path / "mainhost-page")
+    assert meta["portal"] == portal_file.read_text("utf-8") and meta["portal_file"] == "mainhost.toml"
+    assert expected["section"] == "sjxw"
+    expected["_reviewed"] = True
+    (tmp_path / "mainhost-page" / "expected.json").write_text(json.dumps(expected, ensure_ascii=False), "utf-8")
+    test_page_fixture(tmp_path / "mainhost-page")  # read with the recorded portal: the same section
+    assert portal.current().source == "built-in"
+    unrecorded = {k: v for k, v in meta.items() if not k.startswith("portal")}
+    assert fixture_portal(unrecorded).source == "built-in"

@@ -292,7 +292,9 @@ def fixture(url_or_capture: str, name: str, record_dir: Path | None, into: Path,
         finally:
             archive.close()
     try:
-        folder = make_fixture(into, name, url, status, headers, body)
+        site = portal.current()
+        folder = make_fixture(into, name, url, status, headers, body,
+                              None if site.source == "built-in" else Path(site.source))
     except FixtureError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"wrote {folder}/ (body.bin, meta.json, expected.json): check expected.json against the page, "
