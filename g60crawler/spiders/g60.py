@@ -8,14 +8,12 @@ schedule (G60_REVISIT_DAYS) or missing from between their neighbours on a list
 page. ``-a full=1`` walks every list page.
 
 Every list entry ends in exactly one of: an article, a failure or a duplicate
-(already known, or another URL of an article of this run); the ``g60/entries/*``
-stats count them, so that ``seen == archived + failed + duplicates``.
+(already known, or another URL of an article of this run); see entries.py.
+The spider composes its other concerns from mixins beside it: split articles
+(split_articles.py), attachments (attachments.py), page requisites (requisites.py).
 """
 
 from __future__ import annotations
-
-import re
-from urllib.parse import urlsplit
 
 import scrapy
 from scrapy import signals
@@ -24,42 +22,23 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from .. import normalize, portal
 from ..archive import Archive
 from ..archive.store import Revisit
-from ..assemble import join_pages, next_page, pages_joined
 from ..failures import failure_reason
-from ..httpheaders import headers_dict
-from ..items import (AttachmentFile, Capture, FailureItem, ListEntry, ListPage, NotModified, RawArticle,
-                     Requisite, SectionSwept)
+from ..items import Capture, FailureItem, ListEntry, ListPage, NotModified, RawArticle, SectionSwept
 from ..pages.article import extract_raw
 from ..pages.listing import parse_listing
-from ..pages.requisites import css_requisites, html_requisites
 from ..pages.notfound import soft_404
 from ..runconfig import ConfigError, parse_flag, parse_sections, prepare, stop
-
-#: A split article with more pages than this is cut here (a pager loop guard).
-#: Why an attachment link was not fetched when the article links more than the limit.
-OVER_LIMIT = "over the G60_MAX_ATTACHMENTS limit"
-
-
-def content_type(response) -> str | None:
-    value = response.headers.get("Content-Type")
-    return value.decode("latin-1") if value else None
+from .attachments import ArticleAttachments
+from .entries import EntryAccounting
+from .requisites import PageRequisites
+from .responses import capture_of, content_type
+from .scope import on_portal, section_of
+from .split_articles import SplitArticles
 
 
-def on_portal(url: str) -> bool:
-    """Is the URL the channel's: on its hosts and under its path prefix (portal file)?"""
-    return portal.current().in_scope(url)
+class G60Spider(EntryAccounting, SplitArticles, ArticleAttachments, PageRequisites, scrapy.Spider):
+    """The spider: start, list pages, articles, revisits, and the failures of their requests."""
 
-
-def on_host(url: str) -> bool:
-    """Is the URL on one of the portal's hosts (attachments and page requisites may lie outside the channel's path)?"""
-    return (urlsplit(url).hostname or "").lower() in portal.current().hosts
-
-
-def section_of(url: str) -> str | None:
-    return portal.current().section_of(url)
-
-
-class G60Spider(scrapy.Spider):
     name = "g60"
 
     def __init__(self, *args, sections: str | None = None, full: str | None = None, **kwargs) -> None:
@@ -78,10 +57,7 @@ class G60Spider(scrapy.Spider):
         self.section_slugs = [s.slug for s in self.sections]
         self.allowed_domains = list(portal.current().hosts)
         self._requested: set[str] = set()
-        self._requisites: set[str] = set()
         self.list_counts: dict[str, dict] = {}  # per section: list pages, links seen, entries, unmatched sample
-        self.entries: dict[str, ListEntry] = {}  # every list entry of this run, by canonical URL
-        self.open_entries: set[str] = set()  # requested entries whose outcome is not recorded yet
         self.vanished_revisits = 0
 
     @classmethod
@@ -110,35 +86,8 @@ class G60Spider(scrapy.Spider):
                 settings.set(name, value, priority="spider")
 
     def _close_archive(self, spider, reason: str = "finished") -> None:
-        if self.open_entries:
-            # a finished crawl must account for every entry; a stopped one leaves some for the next run
-            log = self.logger.error if reason == "finished" else self.logger.warning
-            log("%d list entries ended with no article, failure or duplicate (%s): %s",
-                len(self.open_entries), reason, sorted(self.open_entries)[:10])
+        self._report_open_entries(reason)
         self.archive.close()
-
-    # ------------------------------------------------------------ the outcome of each list entry
-
-    def _entry_seen(self, entry: ListEntry) -> bool:
-        """Count a list entry once per run; False if it was seen already."""
-        if entry.url in self.entries:
-            return False
-        self.entries[entry.url] = entry
-        self.crawler.stats.inc_value("g60/entries/seen")
-        return True
-
-    def entry_done(self, urls, outcome: str) -> None:
-        """Record how a requested list entry ended: ``archived``, ``failed`` or ``duplicates``.
-
-        :param urls: URLs the item names (its own, its list entry's, its captures'); the first open entry counts.
-        :param outcome: the stats key it is counted under.
-        """
-        for url in urls:
-            url = normalize.canonical_url(url)
-            if url in self.open_entries:
-                self.open_entries.discard(url)
-                self.crawler.stats.inc_value(f"g60/entries/{outcome}")
-                return
 
     # ------------------------------------------------------------ start
 
@@ -146,10 +95,7 @@ class G60Spider(scrapy.Spider):
         self.swept = self.archive.swept_sections()
         self.crawler.stats.set_value("g60/news_sections", sum(s.kind == "news" for s in self.sections))
         if self.page_requisites:
-            # the page a replay starts from: kept with its requisites, like the requisites themselves
-            self._requisites.add(normalize.canonical_url(portal.current().root))
-            yield scrapy.Request(portal.current().root, callback=self.parse_requisite, errback=self.requisite_failed,
-                                 cb_kwargs={"html": True})
+            yield self._root_request()
         for section in self.sections:
             self._requested.add(normalize.canonical_url(section.url))
             if section.kind == "news":
@@ -243,7 +189,7 @@ class G60Spider(scrapy.Spider):
     def _entry_request(self, entry: ListEntry) -> scrapy.Request:
         """The request for a list entry, counted open until its outcome is recorded."""
         self._requested.add(entry.url)
-        self.open_entries.add(entry.url)
+        self._entry_opened(entry.url)
         # dont_filter: a redirect to a URL already requested must reach the spider, not the dupefilter
         return scrapy.Request(entry.url, callback=self.parse_article, errback=self.failed, dont_filter=True,
                               cb_kwargs={"entry": entry})
@@ -333,134 +279,11 @@ class G60Spider(scrapy.Spider):
             self.crawler.stats.inc_value("g60/extraction_errors")
             return RawArticle(url=response.url, extraction=f"error:{type(exc).__name__}", encoding="")
 
-    def parse_article_page(self, response, first: RawArticle, pages: int):
-        yield from self._requisites_of(response)
-        later = self._extract(response)
-        later.captures = [capture_of(response, self.config.clock)]
-        requested = normalize.canonical_url(response.meta.get("redirect_urls", [response.url])[0])
-        final = normalize.canonical_url(response.url)
-        gone = soft_404(requested, final, later.title or later.title_tag, "\n".join(later.paragraphs))
-        if final in pages_joined(first):  # a redirect back to a page already read: this page is missing
-            failed = f"redirected back to {final}"
-        else:
-            failed = "soft 404" if gone else None
-        joined = join_pages(first, later, failed=failed)
-        if isinstance(joined, FailureItem):
-            yield joined
-        else:
-            yield from self._next_or_done(joined, pages + 1)
-
-    def _next_or_done(self, raw: RawArticle, pages: int):
-        nxt = next_page(raw, pages) if raw.next_page and on_portal(raw.next_page) else None
-        if isinstance(nxt, FailureItem):
-            yield nxt
-        elif nxt:
-            yield scrapy.Request(nxt, callback=self.parse_article_page, errback=self.page_failed, dont_filter=True,
-                                 cb_kwargs={"first": raw, "pages": pages})
-        else:
-            yield from self._attachments(raw, self._attachment_plan(raw) if self.fetch_attachments else [])
-
-    def _attachment_plan(self, raw: RawArticle) -> list[dict]:
-        """The article's attachment links to fetch: each URL once, at most G60_MAX_ATTACHMENTS on the portal.
-
-        The links over the limit are recorded on the article as skipped, with the reason.
-        """
-        unique: dict[str, dict] = {}
-        for link in raw.attachments:
-            unique.setdefault(normalize.canonical_url(link["url"]), link)  # the first link of each URL
-        pending, fetched = [], 0
-        for link in unique.values():
-            if on_host(link["url"]) and fetched >= self.max_attachments:
-                raw.attachment_files.append(AttachmentFile(link["url"], link["name"], "skipped", reason=OVER_LIMIT))
-                self.crawler.stats.inc_value("g60/attachments/over_limit")
-                continue
-            fetched += on_host(link["url"])
-            pending.append(link)
-        return pending
-
-    # ------------------------------------------------------------ attachments
-
-    def _attachments(self, raw: RawArticle, pending: list[dict]):
-        """Fetch the article's attachments one after the other, then hand the article on."""
-        while pending:
-            link = pending.pop(0)
-            if not on_host(link["url"]):
-                raw.attachment_files.append(AttachmentFile(link["url"], link["name"], "skipped",
-                                                           reason="not on the portal's host"))
-                continue
-            # dont_filter: two articles may link the same file, and each must get it
-            yield scrapy.Request(link["url"], callback=self.parse_attachment, errback=self.attachment_failed,
-                                 dont_filter=True, meta={"download_maxsize": self.attachment_maxsize},
-                                 cb_kwargs={"raw": raw, "link": link, "pending": pending})
-            return
-        yield raw
-
-    def parse_attachment(self, response, raw: RawArticle, link: dict, pending: list[dict]):
-        raw.attachment_files.append(AttachmentFile(
-            link["url"], link["name"], "stored", body=response.body, size=len(response.body),
-            mime=content_type(response), headers=headers_dict(response.headers),
-            fetched_at=self.config.clock().isoformat(timespec="seconds")))
-        yield from self._attachments(raw, pending)
-
-    def attachment_failed(self, failure):
-        kwargs = failure.request.cb_kwargs
-        reason, detail = failure_reason(failure)
-        size = None
-        if reason == "too large":
-            m = re.search(r"\((\d+)\)", detail)
-            size = int(m.group(1)) if m else None
-        status = "skipped" if reason == "too large" else "failed"
-        self.logger.warning("attachment %s %s: %s", kwargs["link"]["url"], status, reason)
-        kwargs["raw"].attachment_files.append(AttachmentFile(
-            kwargs["link"]["url"], kwargs["link"]["name"], status, size=size, reason=reason))
-        yield from self._attachments(kwargs["raw"], kwargs["pending"])
-
-    def page_failed(self, failure):
-        """A later page of a split article failed: the article is incomplete, a failure (retried later)."""
-        reason, _detail = failure_reason(failure)
-        incomplete = join_pages(failure.request.cb_kwargs["first"], None, failed=reason)
-        if failure.check(HttpError):
-            incomplete.captures.append(capture_of(failure.value.response, self.config.clock))
-        yield incomplete
-
     def parse_page(self, response, section: str):
         yield from self._requisites_of(response)
         raw = self._raw(response, kind="page")
         raw.section = section
         yield raw
-
-    # ------------------------------------------------------------ page requisites
-
-    def _requisites_of(self, response, css: bool = False):
-        """Requests for the portal-hosted style sheets, scripts and images a page loads (G60_PAGE_REQUISITES).
-
-        Each URL once per run, and not at all once the archive holds a capture of it.
-        """
-        if not self.page_requisites or not hasattr(response, "text"):
-            return
-        found = css_requisites(response.url, response.text) if css else html_requisites(response.url, response.text)
-        for url in found:
-            url = normalize.canonical_url(url)
-            if url in self._requisites or not on_host(url) or self.archive.has_capture(url):
-                continue
-            self._requisites.add(url)
-            self.crawler.stats.inc_value("g60/requisites/requested")
-            yield scrapy.Request(url, callback=self.parse_requisite, errback=self.requisite_failed,
-                                 meta={"download_maxsize": self.attachment_maxsize})
-
-    def parse_requisite(self, response, html: bool = False):
-        yield Requisite(capture_of(response, self.config.clock))
-        if html:
-            yield from self._requisites_of(response)
-        elif "css" in (content_type(response) or "").lower() or urlsplit(response.url).path.endswith(".css"):
-            yield from self._requisites_of(response, css=True)
-
-    def requisite_failed(self, failure):
-        """A requisite that answered an error is kept as that answer (a replay shows it too); others are logged."""
-        self.crawler.stats.inc_value("g60/requisites/failed")
-        if failure.check(HttpError):
-            yield Requisite(capture_of(failure.value.response, self.config.clock))
-        self.logger.info("page requisite %s: %s", failure.request.url, failure_reason(failure)[0])
 
     # ------------------------------------------------------------ failures
 
@@ -475,8 +298,3 @@ class G60Spider(scrapy.Spider):
         section = request.cb_kwargs.get("section") or section_of(url)
         yield FailureItem(url=url, reason=reason, detail=detail, section=section, captures=captures)
 
-
-def capture_of(response, clock) -> Capture:
-    """The raw response as the archive keeps it, stamped with the run's clock."""
-    return Capture(response.url, response.status, headers_dict(response.headers), response.body,
-                   clock().isoformat(timespec="seconds"))
