@@ -1,7 +1,8 @@
-"""Shared test helpers: paths of the fixture mirror."""
+"""Shared test helpers: paths of the fixture mirror, the fixture archive and a private copy of it."""
 
 from __future__ import annotations
 
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -47,6 +48,14 @@ def fixture_archive(tmp_path_factory) -> Path:
     done = run_crawl(archive, replay=SITE, rss=BASELINE_RSS)
     assert done.returncode == 0, done.stderr[-3000:]
     return archive
+
+
+@pytest.fixture
+def db(fixture_archive, tmp_path) -> Path:
+    """A private copy of the fixture archive (a test may write to it or tamper with it)."""
+    path = tmp_path / "g60.sqlite"
+    shutil.copy(fixture_archive, path)
+    return path
 
 
 @pytest.fixture(scope="session")

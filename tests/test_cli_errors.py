@@ -4,27 +4,15 @@ from __future__ import annotations
 
 import errno
 import os
-import shutil
 import sqlite3
 
 import pytest
-from click.testing import CliRunner
 
 from g60crawler.archive import search as search_module
-from g60crawler.cli import main, research
+from g60crawler.cli import research
 
 from .conftest import HOST
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-@pytest.fixture
-def db(fixture_archive, tmp_path):
-    path = tmp_path / "g60.sqlite"
-    shutil.copy(fixture_archive, path)
-    return path
+from .cli_runner import run
 
 
 @pytest.mark.parametrize("key", ["99999999999999999999999", "9223372036854775808", "0", "00"])

@@ -7,32 +7,19 @@ import errno
 import io
 import json
 import os
-import shutil
 import sqlite3
 import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from g60crawler.archive import export as export_module
 from g60crawler.archive.export import spreadsheet_safe
-from g60crawler.cli import main
 
 from .conftest import ROOT, HOST
+from .cli_runner import run
 
 SEED = f"http://{HOST}/g60zx/2023/0606/1630012.shtml"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-@pytest.fixture
-def db(fixture_archive, tmp_path):
-    path = tmp_path / "g60.sqlite"
-    shutil.copy(fixture_archive, path)
-    return path
 
 
 @pytest.mark.parametrize("cell, shown", [

@@ -5,26 +5,20 @@ from __future__ import annotations
 import hashlib
 import os
 import shlex
-import shutil
 import sqlite3
 import subprocess
 import sys
 
 import pytest
-from click.testing import CliRunner
 
 from g60crawler.archive.schema import LATEST_VERSION
-from g60crawler.cli import main
 
 from .conftest import ROOT, SITE
+from .cli_runner import run
 from .crawl import run_crawl
 
 READ_ONLY = [["search", "合肥"], ["show", "1"], ["stats"], ["export", "--format", "csv"], ["runs"],
              ["fixture", "1", "x", "--into", "{tmp}/pages"]]
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
 
 
 def digest(path) -> str:
@@ -71,13 +65,6 @@ def test_a_device_is_refused_and_nothing_is_created_beside_it(command, tmp_path)
     assert result.exit_code == 1
     assert result.output == "Error: /dev/zero is not an archive file (not a regular file)\n"
     assert not os.path.exists("/dev/zero-journal") and not os.path.exists("/dev/zero-wal")
-
-
-@pytest.fixture
-def db(fixture_archive, tmp_path):
-    path = tmp_path / "g60.sqlite"
-    shutil.copy(fixture_archive, path)
-    return path
 
 
 @pytest.mark.parametrize("command", READ_ONLY)

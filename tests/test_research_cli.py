@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 import sqlite3
 
 import pytest
@@ -14,20 +13,10 @@ from click.testing import CliRunner
 from g60crawler.cli import main
 
 from .conftest import HOST
+from .cli_runner import run
 from .expectations import EXPECTED, truth
 
 SEED = f"http://{HOST}/g60zx/2023/0606/1630012.shtml"
-
-
-def run(*args):
-    return CliRunner().invoke(main, [str(a) for a in args])
-
-
-@pytest.fixture
-def db(fixture_archive, tmp_path):
-    path = tmp_path / "g60.sqlite"
-    shutil.copy(fixture_archive, path)
-    return path
 
 
 def test_search_table(db):

@@ -26,13 +26,6 @@ from .conftest import ROOT
 from .expectations import EXPECTED, truth
 
 
-@pytest.fixture
-def db(fixture_archive, tmp_path):
-    path = tmp_path / "g60.sqlite"
-    shutil.copy(fixture_archive, path)
-    return path
-
-
 def get_json(ds: Datasette, path: str):
     async def fetch():
         response = await ds.client.get(path)

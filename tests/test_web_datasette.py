@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import asyncio
 import re
-import shutil
 import sqlite3
 from html import unescape
 from urllib.parse import quote
@@ -15,6 +14,7 @@ from datasette.app import Datasette
 from g60crawler.web.metadata import metadata
 
 from .web_archive import EDITED_URL, REMOVED_URL, article_id, build
+from .web_client import private_copy
 
 EVIL = "<script>alert(1)</script><b>"
 
@@ -27,8 +27,7 @@ def built(tmp_path_factory):
 @pytest.fixture
 def archive(built, tmp_path):
     """A private copy (tests tamper with it)."""
-    shutil.copytree(built.parent, tmp_path / "a")
-    return tmp_path / "a" / "g60.sqlite"
+    return private_copy(built, tmp_path)
 
 
 def get(archive, *paths: str):

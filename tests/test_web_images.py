@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import json
 import re
-import shutil
 import sqlite3
 
 import pytest
-from datasette.app import Datasette
 
 from g60crawler.mirror import read_response
 
 from .conftest import HOST, SITE
 from .crawl import run_crawl
+from .web_client import get, private_copy
 
 ARTICLE = f"http://{HOST}/sjxw/2024/0612/1630033.shtml"  # three body images; the mirror has the first only
 KEPT = f"http://{HOST}/sjxw/2024/0612/W020240612391245720801.jpg"
@@ -31,14 +29,7 @@ def built(tmp_path_factory):
 @pytest.fixture
 def archive(built, tmp_path):
     """A private copy: tests tamper with it."""
-    shutil.copytree(built.parent, tmp_path / "a")
-    return tmp_path / "a" / "g60.sqlite"
-
-
-def get(archive, path: str):
-    async def fetch():
-        return await Datasette([str(archive)]).client.get(path)
-    return asyncio.run(fetch())
+    return private_copy(built, tmp_path)
 
 
 def one(archive, sql: str, params=()):

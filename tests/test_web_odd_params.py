@@ -3,14 +3,12 @@ that cannot be one, and no value silently taken for another (a superscript ² is
 
 from __future__ import annotations
 
-import asyncio
 import re
-import shutil
 
 import pytest
-from datasette.app import Datasette
 
 from .web_archive import EDITED_URL, article_id, build
+from .web_client import get
 
 HEFEI = "%E5%90%88%E8%82%A5"
 
@@ -19,12 +17,6 @@ HEFEI = "%E5%90%88%E8%82%A5"
 def archive(tmp_path_factory):
     built = build(tmp_path_factory.mktemp("web-odd"))
     return built
-
-
-def get(archive, path: str):
-    async def fetch():
-        return await Datasette([str(archive)]).client.get(path)
-    return asyncio.run(fetch())
 
 
 # digits that str.isdigit() accepts but are not ASCII: superscript two, fullwidth one, Arabic-Indic three,

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import asyncio
 import hashlib
 import json
 import re
-import shutil
 import sqlite3
 from urllib.parse import quote
 
 import pytest
-from datasette.app import Datasette
 
 from .expectations import truth
 from .web_archive import EDITED_URL, REMOVED_URL, article_id, build
+from .web_client import get, private_copy
 
 
 @pytest.fixture(scope="module")
@@ -25,14 +23,7 @@ def built(tmp_path_factory):
 @pytest.fixture
 def archive(built, tmp_path):
     """A private copy (tests may tamper with it), attachments included."""
-    shutil.copytree(built.parent, tmp_path / "a")
-    return tmp_path / "a" / "g60.sqlite"
-
-
-def get(archive, path: str):
-    async def fetch():
-        return await Datasette([str(archive)]).client.get(path)
-    return asyncio.run(fetch())
+    return private_copy(built, tmp_path)
 
 
 def page(archive, path: str, status: int = 200) -> str:

@@ -2,20 +2,12 @@
 
 from __future__ import annotations
 
-import shutil
 
 import pytest
 from click.testing import CliRunner
 
 from g60crawler.cli import main
 from g60crawler.lock import ArchiveLock
-
-
-@pytest.fixture
-def db(fixture_archive, tmp_path):
-    target = tmp_path / "g60.sqlite"
-    shutil.copy(fixture_archive, target)
-    return target
 
 
 def writers(db, tmp_path):
