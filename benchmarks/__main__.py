@@ -29,6 +29,7 @@ PARTS = {
     "crawl": ("benchmarks.crawl_bench", ["--articles", "10000", "--repeat", "3", "--scale", "50000"],
               ["--articles", "1000", "--repeat", "1"]),
     "search": ("benchmarks.search_bench", ["--articles", "100000"], ["--articles", "5000", "--reps", "5"]),
+    "first_contact": ("benchmarks.first_contact", [], ["--only", "trs,mainhost"]),
 }
 
 
@@ -73,6 +74,19 @@ def summary() -> list[tuple[str, str, str, str]]:
                      "vs a scan, median of per-query medians",
                      f"{ours['median_of_medians_ms']:.0f} vs {scan['median_of_medians_ms']:.0f} ms",
                      f"{ours['geomean_ratio_to_baseline']:.2f} (geometric mean)", "faster than the scan"))
+    contact = _load("first_contact").get("variants", {})
+    if contact:
+        right = {}
+        for per_tool in contact.values():
+            for tool, r in per_tool.items():
+                if "error" not in r:
+                    got = right.setdefault(tool, [0, 0, 0])
+                    got[0] += min(r["section"], r["title"], r["date"], r["body"])
+                    got[1] += r["expected"]
+                    got[2] += r["non_articles"] + r["other_channel"]
+        rows.append((f"first contact, {len(contact)} variants: fewest right of section/title/date/body, strays",
+                     ", ".join(f"{t} {g[0]}/{g[1]} ({g[2]} strays)" for t, g in right.items()), "",
+                     ">= 95%, 0 strays"))
     return rows
 
 
