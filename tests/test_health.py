@@ -156,3 +156,29 @@ def test_templated_portal_is_red_on_generic_share_and_says_what_to_do(run, previ
 def test_unknown_extraction_mode_is_refused():
     with pytest.raises(ValueError, match="extraction"):
         check_run(GOOD, [], Thresholds(), extraction="generik")
+
+
+@pytest.mark.reliability("runs stopped early (Ctrl-C, a CLOSESPIDER_* limit) before a full one",
+                         "a stopped run never enters the baseline: only runs that finished are normal",
+                         group="run health")
+@pytest.mark.parametrize("reason", ["shutdown", "closespider_pagecount", "closespider_itemcount", "cancelled"])
+def test_stopped_runs_are_not_a_baseline(tmp_path, reason):
+    from g60crawler.archive import Archive
+
+    # a run stopped early: its few articles are the easy ones, all with a summary
+    partial = RunMetrics(pages_ok=20, items=12, failures=0, generic=0, with_published=12, with_editor=12,
+                         with_summary=12)
+    archive = Archive.open(tmp_path / "a.sqlite")
+    try:
+        assert _finish(archive, GOOD) == []
+        for _ in range(3):
+            run_id = archive.start_run("g60", {})
+            archive.finish_run(run_id, reason, {f: getattr(partial, f) for f in RunMetrics.__dataclass_fields__},
+                               {}, 0, [])
+        assert archive.recent_metrics(5) == [GOOD]
+        # the resumed run gets the harder rest: 65% with a summary, red against 100%, green against 75%
+        resumed = RunMetrics(pages_ok=50, items=40, failures=1, generic=1, with_published=40, with_editor=36,
+                             with_summary=26)
+        assert _finish(archive, resumed) == []
+    finally:
+        archive.close()

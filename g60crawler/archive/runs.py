@@ -36,13 +36,16 @@ class RunLog:
         self.conn.commit()
 
     def recent_metrics(self, limit: int, before_run: int | None = None) -> list[RunMetrics]:
-        """Metrics of the latest healthy finished runs, newest first (the health baseline).
+        """Metrics of the latest healthy runs that finished normally, newest first (the health baseline).
 
-        A red run is left out, so a broken template never becomes what is normal.
+        A red run is left out, so a broken template never becomes what is normal; so is
+        a run stopped early (Ctrl-C, a CLOSESPIDER_* limit: finish reason not
+        ``finished``), whose few articles are no measure of a whole run.
         """
         rows = self.conn.execute(
             "SELECT pages_ok, items, failures, generic, with_published, with_editor, with_summary "
-            "FROM crawl_runs WHERE finished_at IS NOT NULL AND exit_code = 0 AND id < ? ORDER BY id DESC LIMIT ?",
+            "FROM crawl_runs WHERE finished_at IS NOT NULL AND finish_reason = 'finished' AND exit_code = 0 AND id < ? "
+            "ORDER BY id DESC LIMIT ?",
             (before_run if before_run is not None else 2**62, limit),
         ).fetchall()
         return [RunMetrics(*row) for row in rows]
