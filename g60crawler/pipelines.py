@@ -66,6 +66,7 @@ class ArchivePipeline:
         self.counts = dict.fromkeys(RUN_COUNTS, 0)
         self.batch_counts = dict.fromkeys(RUN_COUNTS, 0)
         self.batch_outcomes: dict[str, int] = {}
+        self.swept: list[str] = []  # sections walked to their last list page, marked swept if the run finishes
 
     @classmethod
     def from_crawler(cls, crawler):
@@ -144,7 +145,10 @@ class ArchivePipeline:
             self.archive.record_not_modified(item.url)
             self.batch_counts["not_modified"] += 1
         elif isinstance(item, SectionSwept):
-            self.archive.mark_swept(item.section)
+            self.swept.append(item.section)
+            state = getattr(getattr(self.crawler, "spider", None), "state", None)
+            if isinstance(state, dict):  # JOBDIR: the resumed run finishes the walk this run began
+                state.setdefault("g60_swept", []).append(item.section)
         self.pending += 1
         if self.pending >= self.config.batch:
             self._commit()
@@ -205,6 +209,11 @@ class ArchivePipeline:
                                     [f"archive write failed: {self.broken}"])
             logger.info("%s", self.summary("archive_error", EXIT_ARCHIVE, {}))
             return
+        if reason == "finished":
+            # a stopped run may not have archived the entries of the lists it walked
+            state = getattr(getattr(self.crawler, "spider", None), "state", None)
+            for section in dict.fromkeys([*self.swept, *(state.get("g60_swept", []) if isinstance(state, dict) else [])]):
+                self.archive.mark_swept(section)
         self._commit()
         stats = self.stats.get_stats() if self.stats else {}
         pages = stats.get("downloader/response_count", 0)

@@ -87,21 +87,24 @@ class FetchPlanning:
                 found[url] = None
         return [self._revisit(url, "article") for url in found]
 
-    def failed_entries(self, sections: list[str]) -> list[ListEntry]:
-        """List entries never archived whose last fetch failed for a reason a normal run retries.
+    def open_entries(self, sections: list[str]) -> list[ListEntry]:
+        """List entries still open: listed, but neither archived nor failed for good.
+
+        Their request failed for a reason a normal run retries (a 503, an incomplete
+        split article), or never ended: a run stopped (Ctrl-C, a CLOSESPIDER_* limit)
+        after recording the list page but before the article.
 
         :param sections: the sections of this run.
         """
         placeholders = ",".join("?" * len(PERMANENT_REASONS))
         sections_in = ",".join("?" * len(sections))
         rows = self.conn.execute(
-            "SELECT DISTINCT l.url, l.section, l.list_title, l.list_date, l.list_url FROM failures f "
-            "JOIN listings l ON l.url = f.url WHERE f.resolved_at IS NULL "
-            f"AND f.reason NOT IN ({placeholders}) AND l.section IN ({sections_in}) "
-            "AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = f.url) "
-            "AND NOT EXISTS (SELECT 1 FROM failures p WHERE p.url = f.url AND p.resolved_at IS NULL "
+            "SELECT l.url, l.section, l.list_title, l.list_date, l.list_url FROM listings l "
+            f"WHERE l.section IN ({sections_in}) "
+            "AND NOT EXISTS (SELECT 1 FROM article_urls u WHERE u.url = l.url) "
+            "AND NOT EXISTS (SELECT 1 FROM failures p WHERE p.url = l.url AND p.resolved_at IS NULL "
             f"AND p.reason IN ({placeholders})) GROUP BY l.url ORDER BY l.url",
-            (*PERMANENT_REASONS, *sections, *PERMANENT_REASONS),
+            (*sections, *PERMANENT_REASONS),
         ).fetchall()
         return [ListEntry(*row) for row in rows]
 

@@ -59,6 +59,7 @@ class G60Spider(EntryAccounting, SplitArticles, ArticleAttachments, PageRequisit
         self._requested: set[str] = set()
         self.list_counts: dict[str, dict] = {}  # per section: list pages, links seen, entries, unmatched sample
         self.vanished_revisits = 0
+        self.reopened: set[str] = set()  # open entries of earlier runs, requested at the start
 
     @classmethod
     def from_crawler(cls, crawler, *args, **kwargs):
@@ -104,16 +105,24 @@ class G60Spider(EntryAccounting, SplitArticles, ArticleAttachments, PageRequisit
             elif self.full or not self.archive.is_known(section.url):
                 yield scrapy.Request(section.url, callback=self.parse_page, errback=self.failed,
                                      cb_kwargs={"section": section.slug})
-        for entry in self.archive.failed_entries(self.section_slugs):
-            # an entry that failed for a reason worth retrying (a 503, an incomplete split article)
-            if entry.url not in self._requested and self._entry_seen(entry):
+        # a run resumed from JOBDIR: the entries the stopped run requested are in the job's queue
+        queued = self._job_state().get("g60_requested", set())
+        for entry in self.archive.open_entries(self.section_slugs):
+            # listed before but never archived: failed for a reason worth retrying (a 503, an incomplete
+            # split article), or its request was in flight when an earlier run stopped
+            if entry.url not in self._requested and entry.url not in queued and self._entry_seen(entry):
                 self.crawler.stats.inc_value("g60/entries/retried")
+                self.reopened.add(entry.url)
                 yield self._entry_request(entry)
         now = self.config.clock()
         for revisit in self.archive.due_revisits(now, self.config.revisit_days, self.config.page_max_age):
             if section_of(revisit.url) in self.section_slugs:
                 self.crawler.stats.inc_value("g60/revisits/scheduled")
                 yield self._revisit_request(revisit)
+
+    def _job_state(self) -> dict:
+        """The spider's state kept in JOBDIR across a stop and resume (empty without JOBDIR)."""
+        return getattr(self, "state", None) if isinstance(getattr(self, "state", None), dict) else {}
 
     def _revisit_request(self, revisit: Revisit) -> scrapy.Request:
         """A conditional request for an archived page: 304 if the server knows it is unchanged."""
@@ -159,6 +168,8 @@ class G60Spider(EntryAccounting, SplitArticles, ArticleAttachments, PageRequisit
             entry = ListEntry(url=url, section=section, title=raw.title, date=raw.date, list_url=response.url)
             page_item.entries.append(entry)
             first_sight = self._entry_seen(entry)
+            if url in self.reopened:
+                new += 1  # not archived yet: the list may hold more that an earlier run did not reach
             if url in self._requested or self.archive.is_known(url):
                 if first_sight:  # archived before, failed for good, or already asked for in this run
                     self.crawler.stats.inc_value("g60/entries/duplicates")
@@ -190,6 +201,8 @@ class G60Spider(EntryAccounting, SplitArticles, ArticleAttachments, PageRequisit
         """The request for a list entry, counted open until its outcome is recorded."""
         self._requested.add(entry.url)
         self._entry_opened(entry.url)
+        if hasattr(self, "state"):  # JOBDIR: a resumed run must not request it again
+            self.state.setdefault("g60_requested", set()).add(entry.url)
         # dont_filter: a redirect to a URL already requested must reach the spider, not the dupefilter
         return scrapy.Request(entry.url, callback=self.parse_article, errback=self.failed, dont_filter=True,
                               cb_kwargs={"entry": entry})
