@@ -34,6 +34,7 @@ class RunMetrics:
     with_published: int = 0
     with_editor: int = 0
     with_summary: int = 0
+    responses: int | None = None  # pages that got an HTTP answer, of any status (None: not known)
 
 
 @dataclass(frozen=True)
@@ -67,8 +68,12 @@ def _pct(x: float) -> str:
     return f"{x * 100:.0f}%"
 
 
+def _points(x: float) -> str:
+    return f"{x * 100:.0f}"
+
+
 def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = Thresholds(),
-              extraction: str = "template") -> list[str]:
+              extraction: str = "template", first_failure: str | None = None) -> list[str]:
     """The problems of a run, each a sentence saying which check failed and by how much.
 
     :param run: the run just finished.
@@ -76,9 +81,13 @@ def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = 
     :param limits: the thresholds (settings ``G60_HEALTH_*``).
     :param extraction: the portal's ``extraction``: "template" (the generic share is checked) or
         "generic" (the generic extractor reads the portal: its share is expected, not checked).
+    :param first_failure: the run's first failure (reason and detail), named when no page answered at all.
     """
     if extraction not in ("template", "generic"):
         raise ValueError(f'extraction must be "template" or "generic", got {extraction!r}')
+    if run.responses == 0 and run.failures:
+        # not one answer: the network, a proxy or DNS, not the portal; shares and hints would mislead
+        return [f"no page could be fetched: check the network / proxy (first failure: {first_failure or 'unknown'})"]
     templated = extraction == "template"
     problems = []
     if run.pages_ok == 0:
@@ -108,9 +117,9 @@ def check_run(run: RunMetrics, previous: list[RunMetrics], limits: Thresholds = 
                 base = median([_share(getattr(p, field), p.items) for p in judged])
                 if cov < base - limits.max_coverage_drop:
                     problems.append(
-                        f"share of articles with {label} fell to {_pct(cov)} from {_pct(base)} in recent "
-                        f"runs, more than the limit of -{_pct(limits.max_coverage_drop)}: "
-                        "a selector may have stopped matching")
+                        f"share of articles with {label} fell by {_points(base - cov)} points "
+                        f"(limit {_points(limits.max_coverage_drop)}): {_pct(cov)} against {_pct(base)} in "
+                        "recent runs; a selector may have stopped matching")
     return problems
 
 
@@ -141,14 +150,19 @@ def _small_run_problems(run: RunMetrics, limits: Thresholds, templated: bool = T
 DISCOVER_HINT = "run `g60crawler discover ROOT_URL` to learn the portal's URLs and check the portal file (G60_PORTAL)"
 
 
-def check_sections(sections: dict[str, dict], archived_articles: int | None, portal_source: str = "built-in") -> list[str]:
+def check_sections(sections: dict[str, dict], archived_articles: int | None, portal_source: str = "built-in",
+                   reachable: bool = True) -> list[str]:
     """Loud on zero: sections whose list pages were read but gave no article, or an archive with none.
 
     :param sections: per section slug, what its list pages showed: ``pages``, ``links``, ``entries``,
         ``unmatched`` (a sample of links that matched no article pattern).
     :param archived_articles: articles in the archive after the run (None: not judged).
     :param portal_source: the portal file used (for the message).
+    :param reachable: some page answered; False (no page could be fetched) is check_run's problem: the
+        portal's URLs are not in question then.
     """
+    if not reachable:
+        return []
     problems = []
     for slug, c in sections.items():
         if c.get("pages") and not c.get("entries"):

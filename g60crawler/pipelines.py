@@ -66,6 +66,7 @@ class ArchivePipeline:
         self.counts = dict.fromkeys(RUN_COUNTS, 0)
         self.batch_counts = dict.fromkeys(RUN_COUNTS, 0)
         self.batch_outcomes: dict[str, int] = {}
+        self.first_failure: str | None = None  # reason and detail of the run's first failure
         self.swept: list[str] = []  # sections walked to their last list page, marked swept if the run finishes
 
     @classmethod
@@ -123,6 +124,8 @@ class ArchivePipeline:
             self._article(item)
         elif isinstance(item, FailureItem):
             self.archive.record_failure(item, self.run_id)
+            if self.first_failure is None:
+                self.first_failure = f"{item.reason}: {item.detail}" if item.detail else item.reason
             self.batch_counts["failures"] += 1
             self._entry_done([item.url] + [c.url for c in item.captures], "failed")
             if item.reason in GONE_REASONS and self.archive.tombstone(item.url):
@@ -220,14 +223,16 @@ class ArchivePipeline:
         pages_ok = sum(v for k, v in stats.items()
                        if k.startswith("downloader/response_status_count/") and k.rsplit("/", 1)[1] in ("200", "304"))
         metrics = RunMetrics(pages_ok, self.counts["items"], self.counts["failures"], self.counts["generic"],
-                             self.counts["with_published"], self.counts["with_editor"], self.counts["with_summary"])
+                             self.counts["with_published"], self.counts["with_editor"], self.counts["with_summary"],
+                             responses=pages)
         previous = self.archive.recent_metrics(self.config.health_runs, before_run=self.run_id)
-        problems = check_run(metrics, previous, self.config.thresholds, portal.current().extraction)
+        problems = check_run(metrics, previous, self.config.thresholds, portal.current().extraction,
+                             first_failure=self.first_failure)
         sections = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("g60/sections/")}
         archived = None
         if stats.get("g60/news_sections"):  # a run of 关于我们 alone archives no article, rightly
             (archived,) = self.archive.conn.execute("SELECT COUNT(*) FROM articles WHERE kind = 'article'").fetchone()
-        problems += check_sections(sections, archived, portal.current().source)
+        problems += check_sections(sections, archived, portal.current().source, reachable=pages > 0)
         exit_code = EXIT_UNHEALTHY if problems else EXIT_OK
         for problem in problems:
             logger.error("health check failed: %s", problem)

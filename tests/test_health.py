@@ -21,7 +21,7 @@ HISTORY = [GOOD, GOOD, GOOD]
     # a redesign: 6 of 8 new articles through the generic extractor
     (RunMetrics(10, 8, 0, 6, 8, 8, 6), HISTORY, ["generic-fallback share 75% (6 of 8 articles) against 2%"]),
     # selectors that stopped matching the editor: coverage 0% against 90%
-    (RunMetrics(50, 40, 1, 1, 40, 0, 30), HISTORY, ["share of articles with an editor fell to 0% from 90%"]),
+    (RunMetrics(50, 40, 1, 1, 40, 0, 30), HISTORY, ["share of articles with an editor fell by 90 points (limit 30)"]),
     # many pages failing: 20 of 40
     (RunMetrics(50, 20, 20, 0, 20, 18, 15), HISTORY, ["failure share 50% (20 of 40 pages) against 2%"]),
     # a small run is judged by absolute limits: 4 articles, all generic
@@ -131,7 +131,7 @@ def test_generic_portal_expects_the_generic_extractor(run, previous):
     # every other check still applies: failures, coverage against healthy runs, nothing fetched
     (RunMetrics(50, 20, 20, 20, 20, 18, 15), [ALL_GENERIC] * 3, "failure share 50% (20 of 40 pages) against 2%"),
     (RunMetrics(6, 1, 3, 1, 1), [], "failure share 75% (3 of 4 pages) in a small run"),
-    (RunMetrics(50, 40, 1, 40, 40, 0, 30), [ALL_GENERIC] * 3, "share of articles with an editor fell to 0% from 90%"),
+    (RunMetrics(50, 40, 1, 40, 40, 0, 30), [ALL_GENERIC] * 3, "share of articles with an editor fell by 90 points"),
     (RunMetrics(), [ALL_GENERIC] * 3, "the run fetched no page successfully"),
 ])
 def test_generic_portal_keeps_the_other_checks(run, previous, expected):
@@ -182,3 +182,41 @@ def test_stopped_runs_are_not_a_baseline(tmp_path, reason):
         assert _finish(archive, resumed) == []
     finally:
         archive.close()
+
+
+@pytest.mark.parametrize("summaries, base, drop, limit", [(0, 30, 75, 0.3), (8, 30, 55, 0.25), (10, 40, 75, 0.5)])
+def test_coverage_drop_is_said_in_points(summaries, base, drop, limit):
+    history = [RunMetrics(50, 40, 0, 0, 40, 40, base)] * 3
+    problems = check_run(RunMetrics(50, 40, 0, 0, 40, 40, summaries), history, Thresholds(max_coverage_drop=limit))
+    assert len(problems) == 1, problems
+    assert problems[0].startswith(f"share of articles with a summary fell by {drop} points "
+                                  f"(limit {round(limit * 100)}): "), problems[0]
+    assert "-" not in problems[0].split(":")[0]  # no negative limit
+
+
+@pytest.mark.reliability("a first run with no network (DNS, proxy or connection failures on every request)",
+                         "one problem: no page could be fetched, check the network / proxy, with the first failure; "
+                         "no failure-share or discover line", group="run health")
+@pytest.mark.parametrize("previous", [[], [GOOD] * 3])
+@pytest.mark.parametrize("first", ["dns lookup failed: g60.example: Name or service not known",
+                                   "connection refused: 127.0.0.1:9"])
+def test_no_page_answered_says_check_the_network(previous, first):
+    run = RunMetrics(pages_ok=0, items=0, failures=40, responses=0)
+    problems = check_run(run, previous, Thresholds(), first_failure=first)
+    assert problems == [f"no page could be fetched: check the network / proxy (first failure: {first})"]
+
+
+def test_pages_answered_with_errors_are_not_a_network_problem():
+    # every page answered 403: the portal blocks us, the network is fine
+    problems = check_run(RunMetrics(pages_ok=0, items=0, failures=40, responses=40), [], Thresholds(),
+                         first_failure="http 403")
+    assert not [p for p in problems if "network" in p]
+    assert [p for p in problems if p.startswith("failure share 100%")]
+
+
+def test_no_network_silences_the_section_checks():
+    from g60crawler.health import check_sections
+
+    sections = {"g60zx": {"pages": 0, "links": 0, "entries": 0}}
+    assert check_sections(sections, 0, reachable=False) == []
+    assert check_sections(sections, 0)  # an empty archive after pages answered: loud
