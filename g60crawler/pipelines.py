@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import os
 import sqlite3
 
 from scrapy import signals
@@ -90,7 +91,7 @@ class ArchivePipeline:
     def open(self) -> None:
         self.archive = Archive.open(self.config.archive, clock=self.config.clock)
         self.run_id = self.archive.start_run(self.spider_name, self.run_settings)
-        logger.info("archive %s, run %d", self.config.archive, self.run_id)
+        logger.info("archive %s, run %d", os.path.abspath(self.config.archive), self.run_id)
 
     def process_item(self, item):
         if self.broken is not None:

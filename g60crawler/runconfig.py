@@ -145,6 +145,33 @@ def archive_file(name: str, value) -> str:
     return text
 
 
+def project_path(path: str, cwd: str = ".") -> str:
+    """A relative path taken against the project folder: that of the scrapy.cfg Scrapy finds upward from ``cwd``.
+
+    An absolute path, or one outside any project (no scrapy.cfg), is returned as it is.
+
+    :param path: the path, as the settings give it.
+    :param cwd: where to start looking for scrapy.cfg.
+    """
+    from scrapy.utils.conf import closest_scrapy_cfg
+
+    if Path(path).is_absolute():
+        return path
+    cfg = closest_scrapy_cfg(cwd)
+    return str(Path(cfg).parent / path) if cfg else path
+
+
+def _archive_given(settings) -> bool:
+    """True if G60_ARCHIVE was given by the user (command line, spider), not the project's default."""
+    from scrapy.settings import SETTINGS_PRIORITIES
+
+    if not hasattr(settings, "getpriority"):
+        return "G60_ARCHIVE" in settings
+    priority = settings.getpriority("G60_ARCHIVE")
+    return priority is not None and (priority > SETTINGS_PRIORITIES["project"]
+                                     or settings.get("G60_ARCHIVE") != default("G60_ARCHIVE"))
+
+
 def folder(must_exist: bool) -> Callable[[str, object], str | None]:
     """A parser of an optional folder (unset: None)."""
     def parse(name: str, value) -> str | None:
@@ -249,8 +276,10 @@ def load(settings) -> RunConfig:
     """The run's configuration from Scrapy settings; raises ConfigError."""
     load_portal(settings)
     v = check(settings)
+    # the default archive is the project's, wherever in the project the crawl starts
+    archive = v["G60_ARCHIVE"] if _archive_given(settings) else project_path(v["G60_ARCHIVE"])
     return RunConfig(
-        archive=v["G60_ARCHIVE"],
+        archive=archive,
         replay_dir=v["G60_REPLAY_DIR"],
         batch=v["G60_ARCHIVE_BATCH"],
         clock=v["G60_NOW"],

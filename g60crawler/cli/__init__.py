@@ -25,8 +25,18 @@ from ..pages.article import extract_raw
 
 
 DEFAULT_DB = defaults.G60_ARCHIVE
+#: Said when the default archive is missing: the command may have been started outside the project.
+DEFAULT_DB_HINT = "(run from the project folder or give --db FILE)"
 
-db_option = click.option("--db", "db_path", default=DEFAULT_DB, show_default=True,
+
+def default_db() -> Path:
+    """The default archive: G60_ARCHIVE in the project folder (the scrapy.cfg's, upward from here), else here."""
+    from ..runconfig import project_path
+
+    return Path(project_path(DEFAULT_DB))
+
+
+db_option = click.option("--db", "db_path", default=default_db, show_default=f"{DEFAULT_DB} in the project folder",
                          type=click.Path(path_type=Path), help="The archive file.")
 
 
@@ -39,7 +49,8 @@ def open_archive(path: Path, read_only: bool = False) -> Archive:
     try:
         return Archive.open(path, create=False, read_only=read_only)
     except ArchiveError as exc:
-        raise click.ClickException(str(exc)) from exc
+        missing = str(exc).startswith("no archive at") and Path(path) == default_db()
+        raise click.ClickException(f"{exc} {DEFAULT_DB_HINT}" if missing else str(exc)) from exc
 
 
 #: An indented paragraph of a command's help: an example, printed line by line as written.
