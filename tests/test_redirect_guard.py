@@ -9,12 +9,14 @@ URL being fetched (http -> https) is no loop: the new spelling is followed.
 
 from __future__ import annotations
 
+from types import SimpleNamespace
+
 import pytest
 from scrapy import Request, Spider
 from scrapy.downloadermiddlewares.redirect import RedirectMiddleware
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
-from scrapy.utils.test import get_crawler
+from scrapy.settings import Settings
 
 from g60crawler.middlewares import RedirectGuardMiddleware
 
@@ -28,9 +30,11 @@ LIST = f"http://{HOST}/g60zx/"
 
 def follow(urls: list[str]) -> str:
     """Fetch urls[0], each answering a 301 to the next; where the chain ends ("followed" or the refusal)."""
-    crawler = get_crawler(Spider, settings_dict={"REDIRECT_MAX_TIMES": 20})
-    crawler.spider = Spider("test")
-    guard, redirect = RedirectGuardMiddleware({HOST}), RedirectMiddleware.from_crawler(crawler)
+    # a stand-in crawler: scrapy.utils.test.get_crawler needs an installed reactor on Scrapy 2.14 (the floor)
+    crawler = SimpleNamespace(settings=Settings({"REDIRECT_MAX_TIMES": 20}), spider=Spider("test"))
+    redirect = RedirectMiddleware(crawler.settings)
+    redirect.crawler = crawler
+    guard = RedirectGuardMiddleware({HOST})
     request = Request(urls[0])
     for target in urls[1:]:
         response = Response(request.url, status=301, headers={"Location": target}, request=request)
