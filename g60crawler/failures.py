@@ -24,6 +24,8 @@ _ERRORS = {
     "ResponseDataLossError": "data loss",
     "TCPTimedOutError": "timeout",
     "DNSLookupError": "dns lookup failed",
+    "CannotResolveHostError": "dns lookup failed",  # Scrapy >= 2.15's name for it
+    "UnsupportedURLSchemeError": "unsupported URL scheme",
     "ConnectionRefusedError": "connection refused",
     "ConnectionLost": "connection lost",
     "ConnectionDone": "connection lost",
