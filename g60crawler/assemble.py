@@ -6,7 +6,6 @@ build articles through :func:`build_article`.
 
 from __future__ import annotations
 
-import re
 from datetime import date, datetime
 
 from . import labels, normalize, portal
@@ -44,8 +43,8 @@ def join_pages(first: RawArticle, later: RawArticle | None, failed: str | None =
     if failed is None and not (later.paragraphs or later.images):
         failed = "empty" if not later.extraction.startswith("error:") else later.extraction
     if failed is not None:
-        number = re.search(r"_(\d+)\.s?html?$", first.next_page or "")
-        page = number.group(1) if number else "next"
+        number = normalize.article_page(first.next_page) if first.next_page else None
+        page = number if number is not None else "next"
         return FailureItem(
             url=(first.aliases or [first.url])[0],
             reason=f"incomplete: page {page} {failed}",

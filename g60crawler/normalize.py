@@ -371,9 +371,46 @@ def canonical_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, urlencode(query), ""))
 
 
+def _page_match(url: str) -> re.Match | None:
+    """The portal's article-pattern match of a URL when it names a page (its group ``page``), else None."""
+    m = portal.current().article_match(url, scoped=False)
+    return m if m is not None and "page" in m.re.groupindex and m.group("page") else None
+
+
+def article_page(url: str) -> int | None:
+    """The page number a split article's URL carries (the portal pattern's group ``page``), or None (page 1).
+
+    :param url: an absolute URL.
+    """
+    m = _page_match(url)
+    return int(m.group("page")) if m is not None and m.group("page").isdigit() else None
+
+
 def first_page_url(url: str) -> str:
-    """The first page of a split article (``123_2.shtml`` -> ``123.shtml``)."""
-    return re.sub(r"_(\d+)(\.s?html)(?=$|[?#])", r"\2", url, count=1)
+    """The first page of a split article (``123_2.shtml`` -> ``123.shtml``), by the portal's article pattern.
+
+    The page is the pattern's group ``page``; it goes with what separates it from
+    the group before it (``_``, ``-``, ``&page=``). A URL whose match has no page
+    (or no match at all) is a first page and comes back as it is.
+
+    :param url: an absolute URL.
+    """
+    m = _page_match(url)
+    if m is None:
+        return url
+    start, end = m.span("page")
+    before = [m.end(g) for g in m.re.groupindex if g != "page" and m.group(g) is not None and m.end(g) <= start]
+    if before:
+        start = max(before)
+    else:  # no group before it: drop the separator characters just before the number
+        while start > 0 and not m.string[start - 1].isalnum() and m.string[start - 1] not in "/?":
+            start -= 1
+    target = m.string[:start] + m.string[end:]
+    parts = urlsplit(url)
+    path, _, query = target.partition("?")
+    if "?" not in m.string:
+        query = parts.query
+    return urlunsplit((parts.scheme, parts.netloc, path, query, parts.fragment))
 
 
 def body_hash(body: str | None) -> str | None:

@@ -65,3 +65,47 @@ def test_ingest_a_capture_redirected_back_to_page_one_is_missing():
     back = RawArticle(url=URL, extraction="template:x", encoding="utf-8", paragraphs=["一。"], next_page=PAGE2)
     with pytest.raises(Incomplete):
         join_article(first_page(), lambda url: back)
+
+
+TRS = r"^/(?:g60zx|cytz)/(?P<ym>\d{6})/t(?P<ymd>\d{8})_(?P<id>\d+)(?:_(?P<page>\d+))?\.shtml$"
+TRS_URL = "http://g60.chinadevelopment.com.cn/g60zx/202306/t20230606_1650001.shtml"
+
+
+@pytest.fixture
+def trs_portal():
+    import dataclasses
+    import re
+
+    from g60crawler import portal
+
+    before = portal.current()
+    portal.activate(dataclasses.replace(portal.load(), articles=(re.compile(TRS),)))
+    yield
+    portal.activate(before)
+
+
+@pytest.mark.parametrize("here, links, want", [
+    # page 1 links page 2 (and another article whose id only starts the same)
+    (TRS_URL, ["t20230606_16500011.shtml", "t20230606_1650001_2.shtml"], "t20230606_1650001_2.shtml"),
+    # page 2 links page 3, not back to page 1
+    (TRS_URL.replace(".shtml", "_2.shtml"), ["t20230606_1650001.shtml", "t20230606_1650001_3.shtml"],
+     "t20230606_1650001_3.shtml"),
+    # the last page links only back
+    (TRS_URL.replace(".shtml", "_3.shtml"), ["t20230606_1650001.shtml", "t20230606_1650001_2.shtml"], None),
+    # another article's page 2 is not this one's
+    (TRS_URL, ["t20230606_1650002_2.shtml"], None),
+])
+def test_next_page_is_found_by_the_portals_page_group(trs_portal, here, links, want):
+    from lxml import html
+
+    from g60crawler.pages.article import next_page_url
+
+    root = html.fromstring("<html><body>" + "".join(f'<a href="{h}">{i}</a>' for i, h in enumerate(links))
+                           + "</body></html>")
+    assert next_page_url(root, here) == (here.rsplit("/", 1)[0] + "/" + want if want else None)
+
+
+def test_the_failure_names_the_missing_page_by_the_portals_page_group(trs_portal):
+    first = RawArticle(url=TRS_URL, extraction="template:x", encoding="utf-8", paragraphs=["一。"],
+                       next_page=TRS_URL.replace(".shtml", "_4.shtml"), section="g60zx")
+    assert join_pages(first, None, failed="http 503").reason == "incomplete: page 4 http 503"

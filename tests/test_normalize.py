@@ -344,6 +344,78 @@ def test_first_page_url(raw, expected):
     assert n.first_page_url(raw) == expected
 
 
+def _portal_with(*patterns: str):
+    """The built-in portal with other article URL patterns."""
+    import dataclasses
+    import re
+
+    from g60crawler import portal
+
+    return dataclasses.replace(portal.load(), articles=tuple(re.compile(p) for p in patterns))
+
+
+TRS = r"^/(?:g60zx|cytz)/(?P<ym>\d{6})/t(?P<ymd>\d{8})_(?P<id>\d+)(?:_(?P<page>\d+))?\.shtml$"
+HANWEB = r"^/art/(?P<year>\d{4})/(?P<month>\d+)/(?P<day>\d+)/art_(?P<col>\d+)_(?P<id>\d+)\.html$"
+QUERY = r"^/content\.jsp\?id=(?P<id>\d+)(?:&page=(?P<page>\d+))?$"
+DASH = r"^/news/(?P<id>\d+)(?:-(?P<page>\d+))?\.html$"
+
+
+@pytest.mark.parametrize(
+    ("patterns", "raw", "expected"),
+    [
+        # the built-in pattern: _N is the page
+        ((), f"http://{HOST}/g60zx/2023/0606/1234_2.shtml", f"http://{HOST}/g60zx/2023/0606/1234.shtml"),
+        # a list page is no article: index_2 is not page 2 of index
+        ((), f"http://{HOST}/g60zx/index_2.shtml", f"http://{HOST}/g60zx/index_2.shtml"),
+        # TRS ids carry an underscore: t<date>_<id> is a first page
+        ((TRS,), f"http://{HOST}/g60zx/202306/t20230606_1650001.shtml",
+         f"http://{HOST}/g60zx/202306/t20230606_1650001.shtml"),
+        # ... and its second page is t<date>_<id>_2
+        ((TRS,), f"http://{HOST}/cytz/202306/t20230606_1650001_2.shtml",
+         f"http://{HOST}/cytz/202306/t20230606_1650001.shtml"),
+        # a pattern without a page group: every match is a first page
+        ((HANWEB,), f"http://{HOST}/art/2023/6/6/art_1234_5678.html", f"http://{HOST}/art/2023/6/6/art_1234_5678.html"),
+        # the page in the query
+        ((QUERY,), f"http://{HOST}/content.jsp?id=77&page=3", f"http://{HOST}/content.jsp?id=77"),
+        ((QUERY,), f"http://{HOST}/content.jsp?id=77", f"http://{HOST}/content.jsp?id=77"),
+        # another separator
+        ((DASH,), f"http://{HOST}/news/123-2.html", f"http://{HOST}/news/123.html"),
+        ((DASH,), f"http://{HOST}/news/123_2.html", f"http://{HOST}/news/123_2.html"),
+    ],
+)
+def test_first_page_url_reads_the_portals_page_group(patterns, raw, expected):
+    from g60crawler import portal
+
+    before = portal.current()
+    portal.activate(_portal_with(*patterns) if patterns else portal.load())
+    try:
+        assert n.first_page_url(raw) == expected
+    finally:
+        portal.activate(before)
+
+
+@pytest.mark.parametrize(
+    ("patterns", "raw", "expected"),
+    [
+        ((), f"http://{HOST}/g60zx/2023/0606/1234_2.shtml", 2),
+        ((), f"http://{HOST}/g60zx/2023/0606/1234.shtml", None),
+        ((TRS,), f"http://{HOST}/g60zx/202306/t20230606_1650001.shtml", None),
+        ((TRS,), f"http://{HOST}/g60zx/202306/t20230606_1650001_12.shtml", 12),
+        ((QUERY,), f"http://{HOST}/content.jsp?id=77&page=3", 3),
+        ((HANWEB,), f"http://{HOST}/art/2023/6/6/art_1234_5678.html", None),
+    ],
+)
+def test_article_page_reads_the_portals_page_group(patterns, raw, expected):
+    from g60crawler import portal
+
+    before = portal.current()
+    portal.activate(_portal_with(*patterns) if patterns else portal.load())
+    try:
+        assert n.article_page(raw) == expected
+    finally:
+        portal.activate(before)
+
+
 # ---------------------------------------------------------------- body_hash
 
 BODY = "6月6日上午,长三角一体化发展成果发布会在合肥举行。\n\n长三角三省一市出席发布会。"

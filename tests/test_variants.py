@@ -115,6 +115,22 @@ def test_first_crawl_with_the_discovered_portal_is_healthy(crawled):
     assert problems == []
 
 
+def test_reparse_with_the_discovered_portal_reextracts_every_article(crawled, tmp_path):
+    # TRS ids carry an underscore (t20230606_1650001): none may be read as page 1650001 and skipped
+    import shutil
+
+    variant, portal_file, archive, _found, _done = crawled
+    copy = tmp_path / "a.sqlite"
+    shutil.copy(archive, copy)
+    with sqlite3.connect(copy) as conn:
+        (stored,) = conn.execute("SELECT count(*) FROM articles").fetchone()
+    done = subprocess.run([sys.executable, "-m", "g60crawler.cli", "--portal", str(portal_file), "reparse",
+                           "--db", str(copy)], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.startswith(f"{stored} article(s) re-extracted: 0 changed"), done.stdout
+    assert "0 skipped" in done.stdout
+
+
 def test_no_article_of_another_channel(tmp_path):
     # the main host's 新闻 and 财经 articles are linked from every G60 page (top bar, 热点, 相关新闻)
     portal_file = tmp_path / "portal.toml"

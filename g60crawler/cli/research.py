@@ -283,4 +283,5 @@ def reparse(db_path: Path) -> None:
     click.echo(f"{result.articles} article(s) re-extracted: {result.changed} changed (new version), "
                f"{result.unchanged} unchanged, {result.no_longer_extractable} no longer extractable (kept), "
                f"{result.incomplete} incomplete (kept); "
-               f"{result.failures_recovered} failed page(s) recovered")
+               f"{result.failures_recovered} failed page(s) recovered; "
+               f"{result.skipped} skipped: no stored capture of their pages")

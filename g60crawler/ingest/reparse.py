@@ -27,6 +27,7 @@ class ReparseCounts:
     no_longer_extractable: int = 0
     incomplete: int = 0
     failures_recovered: int = 0
+    skipped: int = 0  # articles with no stored 200 capture of their pages: nothing to re-extract from
 
 
 def _extract(archive: Archive, captures: list[tuple], kind: str, entry: ListEntry | None):
@@ -68,6 +69,7 @@ def reparse(archive: Archive) -> ReparseCounts:
             "SELECT id, url, headers FROM captures WHERE version_id = ? AND status = 200 ORDER BY id", (version_id,))
             if normalize.first_page_url(c[1]) == url]
         if not captures:
+            counts.skipped += 1
             continue
         counts.articles += 1
         try:

@@ -10,7 +10,7 @@ from cssselect import HTMLTranslator
 from lxml import etree
 from parsel import Selector
 
-from .. import labels, normalize
+from .. import labels, normalize, portal
 from ..items import RawArticle
 from .blocks import attachment_links, body_blocks
 from .decode import decode_html
@@ -217,11 +217,28 @@ _LINKS_TO = etree.XPath("//a[contains(@href, $wanted)]")
 
 
 def next_page_url(root, url: str) -> str | None:
-    """The next page of a split article (``123.shtml`` -> ``123_2.shtml``), if linked."""
-    path = urlsplit(url).path
-    m = re.search(r"/(\d+)(?:_(\d+))?\.(s?html)$", path)
-    if not m:
+    """The next page of a split article (``123.shtml`` -> ``123_2.shtml``), if linked.
+
+    The page number is the portal article pattern's group ``page``: a link is the
+    next page when it is the same article (same first page) with the number after this one's.
+
+    :param root: the page's parsed tree.
+    :param url: the page's URL.
+    """
+    m = portal.current().article_match(url, scoped=False)
+    if m is None or "page" not in m.re.groupindex:
         return None
+    wanted = (normalize.article_page(url) or 1) + 1
+    first = urlsplit(normalize.first_page_url(url))
+    stem = first.path.rsplit("/", 1)[-1].split(".", 1)[0]
+    for a in _LINKS_TO(root, wanted=stem):  # libxml2 finds the few candidate links
+        target = urljoin(url, a.get("href").strip()).split("#", 1)[0]
+        if normalize.article_page(target) != wanted:
+            continue
+        there = urlsplit(normalize.first_page_url(target))
+        if (there.path, there.query) == (first.path, first.query):
+            return target
+    return None
     wanted = f"{m[1]}_{int(m[2] or 1) + 1}.{m[3]}"
     for a in _LINKS_TO(root, wanted=wanted):  # libxml2 finds the few candidate links
         href = a.get("href")
