@@ -60,6 +60,24 @@ class NotAWarc(ValueError):
     """The file is not a WARC file."""
 
 
+def check_warc(path: Path) -> None:
+    """Raise NotAWarc unless the file's first record reads as a WARC record (only that record is read).
+
+    :param path: a file named as a WARC.
+    :raises OSError: the file cannot be read.
+    """
+    with path.open("rb") as stream:
+        records = ArchiveIterator(stream, no_record_parse=True)
+        try:
+            record = next(records)
+        except StopIteration:
+            raise NotAWarc(f"{path} holds no WARC record") from None
+        except Exception as exc:  # warcio on anything that is not a record
+            raise NotAWarc(f"{path} is not a readable WARC file ({exc})") from None
+        if not record.format.startswith("warc"):  # warcio reads almost any text as ARC
+            raise NotAWarc(f"{path} is not a WARC file (its records read as {record.format!r})")
+
+
 def index_records(paths: list[Path], max_size: int, problems: Problems) -> Iterator[RecordRef]:
     """Pass 1: every complete response and resolvable revisit record, without its payload.
 

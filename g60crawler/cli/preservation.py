@@ -10,8 +10,9 @@ import click
 
 from ..archive import ArchiveError
 from ..archive.connection import recognise_file
+from .. import portal
 from ..archive.warc import export_warc
-from ..archive.warc_read import NotAWarc
+from ..archive.warc_read import NotAWarc, check_warc
 from ..health import EXIT_LOCKED, EXIT_UNHEALTHY
 from ..ingest.warc_import import import_warc
 from ..lock import ArchiveLock, Locked
@@ -99,6 +100,13 @@ def import_warc_command(files: tuple[Path, ...], max_size: int, db_path: Path) -
 
         g60crawler import-warc wayback-export.warc.gz heritrix-2023.warc.gz
     """
+    for path in files:  # every file read as a WARC before an archive (or its lock file) is made
+        try:
+            check_warc(path)
+        except NotAWarc as exc:
+            raise click.ClickException(f"cannot read the WARC: {exc}") from exc
+        except OSError as exc:
+            raise click.ClickException(f"cannot read the WARC {path}: {exc.strerror or exc}") from exc
     with writer_lock(db_path):
         archive = open_archive(db_path) if db_path.exists() else _new_archive(db_path)
         try:
@@ -119,10 +127,32 @@ def import_warc_command(files: tuple[Path, ...], max_size: int, db_path: Path) -
     if skipped:
         click.echo(f"warning: records skipped: {', '.join(text for _, text in skipped)} "
                    f"(first: {problems.first[skipped[0][0]]})", err=True)
+    _wrong_portal(counts)
     if problems.truncated:
         click.echo(f"Error: {problems.truncated} record(s) cut short refused, not imported (the WARC is "
                    f"truncated: {problems.first['truncated']}); the complete records were imported", err=True)
         raise SystemExit(EXIT_INCOMPLETE)
+
+
+def _wrong_portal(counts) -> None:
+    """A hint when the WARC's pages hardly match the portal's article patterns; exit 1 when none does.
+
+    :param counts: the import's counts.
+    """
+    pages = counts.pages_not_articles + counts.article_urls
+    of_hosts = counts.records - counts.other_hosts
+    if not counts.pages_not_articles or counts.article_urls * 10 > pages or counts.not_articles * 2 <= of_hosts:
+        return
+    site = portal.current()
+    matched = "no record" if not counts.article_urls else f"only {counts.article_urls} of {pages}"
+    why = (f"{counts.pages_not_articles} page(s) of {', '.join(site.hosts)} are not articles: {matched} matched the "
+           f"portal's article URL patterns ({site.source}): was the WARC made with another portal file? "
+           f"use --portal FILE")
+    if counts.article_urls:
+        click.echo(f"hint: {why}", err=True)
+        return
+    click.echo(f"Error: no article in the WARC; {why}", err=True)
+    raise SystemExit(1)
 
 
 def _new_archive(path: Path):

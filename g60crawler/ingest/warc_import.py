@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
-from urllib.parse import urljoin
+from urllib.parse import urljoin, urlsplit
 
 from .. import normalize, portal
 from ..archive.store import Archive
@@ -28,6 +28,8 @@ class ImportCounts:
     records: int = 0
     other_hosts: int = 0
     not_articles: int = 0
+    article_urls: int = 0  # records of the portal's hosts whose URL matches an article pattern
+    pages_not_articles: int = 0  # the not-articles that are web pages (HTML), not robots.txt, files or images
     problems: Problems = field(default_factory=Problems)
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
 
@@ -60,12 +62,14 @@ def import_warc(archive: Archive, paths: list[Path], max_size: int) -> ImportCou
             redirects[normalize.canonical_url(urljoin(ref.url, location))].append(ref)
             continue
         m = site.article_match(ref.url)
+        counts.article_urls += m is not None
         if m and m.groupdict().get("page"):
             later_pages[normalize.canonical_url(ref.url)].append(ref)
         elif m or normalize.canonical_url(ref.url) in statics:
             firsts.append(ref)
         else:
             counts.not_articles += 1
+            counts.pages_not_articles += _is_page(ref)
     problems = counts.problems
     counts.records += problems.too_large + problems.malformed + problems.unresolved_revisits
     firsts.sort(key=lambda r: (r.date, r.url))
@@ -85,6 +89,19 @@ def import_warc(archive: Archive, paths: list[Path], max_size: int) -> ImportCou
         "failures": counts.outcomes["failed"] + counts.outcomes["incomplete"],
         "tombstones": counts.outcomes["gone"]})
     return counts
+
+
+_PAGE_SUFFIXES = ("/", ".htm", ".html", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".aspx", ".do", ".action")
+
+
+def _is_page(ref: RecordRef) -> bool:
+    """Is the record a web page (HTML, or a URL shaped like one when it says no type), not a file?"""
+    kind = next((v for k, v in ref.headers.items() if k.lower() == "content-type"), "").lower()
+    if kind:
+        return "html" in kind
+    path = urlsplit(ref.url).path or "/"
+    last = path.rsplit("/", 1)[-1]
+    return path.endswith(_PAGE_SUFFIXES) or "." not in last
 
 
 def _capture(ref: RecordRef, body: bytes) -> Capture:
