@@ -9,6 +9,7 @@ health.EXIT_LOCKED), never a traceback.
 
 from __future__ import annotations
 
+import difflib
 import logging
 import math
 import re
@@ -233,6 +234,16 @@ def default(name: str):
     return getattr(defaults, name)
 
 
+def _did_you_mean(name: str) -> str:
+    """``: did you mean G60_X?`` for the known setting closest to a misspelt name, or "".
+
+    :param name: a G60_* name that is no setting.
+    """
+    known = sorted(set(SETTINGS) | {n for n in vars(defaults) if n.startswith("G60_")})
+    close = difflib.get_close_matches(name, known, n=1)
+    return f": did you mean {close[0]}?" if close else ""
+
+
 def check(settings) -> dict[str, object]:
     """Every G60_* setting parsed and checked; raises ConfigError for the first bad one.
 
@@ -241,7 +252,8 @@ def check(settings) -> dict[str, object]:
     names = [k for k in (settings.keys() if hasattr(settings, "keys") else settings) if str(k).startswith("G60_")]
     unknown = sorted(n for n in names if n not in SETTINGS and not hasattr(defaults, n))
     if unknown:
-        raise ConfigError(f"unknown setting {unknown[0]} (known: see the README's settings table)")
+        raise ConfigError(f"unknown setting {unknown[0]}{_did_you_mean(unknown[0])} "
+                          "(known: see the README's settings table)")
     values = {}
     for name, parse in SETTINGS.items():
         value = settings.get(name) if name in settings else default(name)

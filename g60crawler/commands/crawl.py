@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import sys
+
 from scrapy.commands.crawl import Command as ScrapyCrawl
 from scrapy.exceptions import UsageError
 
@@ -13,6 +15,11 @@ class Command(ScrapyCrawl):
     def run(self, args, opts) -> None:
         if len(args) != 1:
             raise UsageError("give exactly one spider name, e.g. `scrapy crawl g60`")
+        known = sorted(self.crawler_process.spider_loader.list())
+        if args[0] not in known:  # Scrapy would raise its KeyError with a traceback
+            print(f"Error: no spider named {args[0]!r} (this project has: {', '.join(known)})", file=sys.stderr)
+            self.exitcode = 2
+            return
         crawler = self.crawler_process.create_crawler(args[0])
         self.crawler_process.crawl(crawler, **opts.spargs)
         self.crawler_process.start()
