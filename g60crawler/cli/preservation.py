@@ -30,11 +30,7 @@ def writer_lock(db_path: Path):
 
     :param db_path: the archive file (when it exists, recognised first: no lock file beside another's file).
     """
-    if os.path.lexists(db_path):
-        try:
-            recognise_file(db_path, create=False, writable=True)
-        except ArchiveError as exc:
-            raise click.ClickException(str(exc)) from exc
+    _recognise(db_path)
     lock = ArchiveLock(db_path)
     try:
         lock.acquire()
@@ -47,6 +43,18 @@ def writer_lock(db_path: Path):
         yield
     finally:
         lock.release()
+
+
+def _recognise(db_path: Path) -> None:
+    """One `Error:` line (exit 1) when the file at db_path is there but is not a writable archive of ours.
+
+    :param db_path: the archive file (nothing is checked when there is none yet).
+    """
+    if os.path.lexists(db_path):
+        try:
+            recognise_file(db_path, create=False, writable=True)
+        except ArchiveError as exc:
+            raise click.ClickException(str(exc)) from exc
 
 
 @main.command("export-warc")
@@ -100,7 +108,9 @@ def import_warc_command(files: tuple[Path, ...], max_size: int, db_path: Path) -
 
         g60crawler import-warc wayback-export.warc.gz heritrix-2023.warc.gz
     """
-    for path in files:  # every file read as a WARC before an archive (or its lock file) is made
+    # a new archive (and its lock file) is made only for files that read as WARCs; an existing
+    # archive's lock comes first (the import reads every file before it writes anything)
+    for path in files if not os.path.lexists(db_path) else ():
         try:
             check_warc(path)
         except NotAWarc as exc:
