@@ -140,6 +140,12 @@ class _Matching:
     where: str
     params: list
 
+    def source(self) -> tuple[str, str, list]:
+        """(FROM, WHERE, parameters): the full-text index joined to articles when there is an FTS match."""
+        if self.match:
+            return _FTS_SOURCE, f"articles_fts MATCH ? AND {self.where}", [self.match, *self.params]
+        return "articles a", self.where, list(self.params)
+
 
 def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matching:
     """Filters and a query as SQL; single characters (no bigram of their own) are scanned with instr.
@@ -167,12 +173,10 @@ def _select(columns: str, query: str, filters: Filters, sort: str, limit: int, r
         raise SearchError(f"--sort must be relevance or date, got {sort!r}")
     m = _matching(query, filters, raw)
     order = "score" if sort == "relevance" and m.match else "a.published IS NULL, a.published DESC, a.id DESC"
-    if m.match:
-        sql = (f"SELECT {columns}, bm25(articles_fts, 10.0, 5.0, 1.0) AS score FROM {_FTS_SOURCE} "
-               f"WHERE articles_fts MATCH ? AND {m.where} ORDER BY {order} LIMIT ?")
-        return sql, [m.match, *m.params, limit], m.terms
-    sql = f"SELECT {columns}, NULL AS score FROM articles a WHERE {m.where} ORDER BY {order} LIMIT ?"
-    return sql, [*m.params, limit], m.terms
+    score = "bm25(articles_fts, 10.0, 5.0, 1.0)" if m.match else "NULL"
+    source, where, params = m.source()
+    sql = f"SELECT {columns}, {score} AS score FROM {source} WHERE {where} ORDER BY {order} LIMIT ?"
+    return sql, [*params, limit], m.terms
 
 
 def _run(conn: sqlite3.Connection, sql: str, args: list, query: str, raw: bool) -> list:
@@ -272,10 +276,7 @@ def iter_articles(conn: sqlite3.Connection, filters: Filters = Filters(), query:
     Rows are read from a cursor as they are needed: an export of the whole archive
     never holds it in memory.
     """
-    m = _matching(query or None, filters)
-    source, where, params = "articles a", m.where, m.params
-    if m.match:
-        source, where, params = _FTS_SOURCE, f"articles_fts MATCH ? AND {where}", [m.match, *params]
+    source, where, params = _matching(query or None, filters).source()
     selected = ", ".join(f"a.{c}" for c in columns)
     # oldest first by the published index (articles without a date first): no sort of the
     # whole archive in temporary files before the first row comes out
@@ -294,9 +295,5 @@ def count(conn: sqlite3.Connection, query: str | None = None, filters: Filters =
     :param raw: as for :func:`search`.
     :raises SearchError: for an empty query or a bad filter.
     """
-    m = _matching(query or None, filters, raw)
-    if m.match:
-        sql, args = f"SELECT COUNT(*) FROM {_FTS_SOURCE} WHERE articles_fts MATCH ? AND {m.where}", [m.match, *m.params]
-    else:
-        sql, args = f"SELECT COUNT(*) FROM articles a WHERE {m.where}", m.params
-    return conn.execute(sql, args).fetchone()[0]
+    source, where, params = _matching(query or None, filters, raw).source()
+    return conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]
