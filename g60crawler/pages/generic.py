@@ -1,10 +1,12 @@
-"""Fallback for pages in a template no selector set knows: gne, then our own block walk.
+"""Fallback for pages in a template no selector set knows: our body block and headline, then our block walk.
 
 gne was chosen over trafilatura by measuring both on pages of templates our
-selectors do not cover (docs/generic-extractor.md, benchmarks/generic_extractors.py):
-equal recall, higher precision, faster. gne finds the body element; its HTML goes
-through the same paragraph/image/attachment walk as known templates
-(blocks.body_blocks), which fixes gne's own paragraph splitting.
+selectors do not cover (docs/generic-extractor.md, benchmarks/generic_extractors.py).
+The body element is now chosen by :mod:`.bodyblock` (dense punctuated prose, not link
+boxes, in one pass: cheaper than gne) and gne only reads pages it finds no prose on;
+the headline is the candidate the page agrees on most (:mod:`.headline`). The body
+goes through the same paragraph/image/attachment walk as known templates
+(blocks.body_blocks), then loses breadcrumbs, related lists and copyright lines at its edges.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import re
 
 from gne import GeneralNewsExtractor
 from gne import utils as _gne_utils
+from gne.extractor import TimeExtractor
 from lxml import html as lxml_html
 from parsel import Selector
 
@@ -20,6 +23,8 @@ from .. import labels
 from ..items import RawArticle
 from ..normalize import clean_text, halfwidth_digits, parse_published
 from .blocks import attachment_links, body_blocks
+from .bodyblock import find_body, trim_paragraphs
+from .headline import choose_headline
 
 GENERIC_NAME = "generic:gne"
 
@@ -27,6 +32,7 @@ GENERIC_NAME = "generic:gne"
 # override extraction; a crawl must not depend on what lies in its cwd.
 _gne_utils.config.clear()
 _EXTRACTOR = GeneralNewsExtractor()
+_TIME = TimeExtractor()
 
 _LABELLED_DATE = re.compile(
     r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[:：]\s*"
@@ -45,14 +51,19 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     """
     raw = RawArticle(url=url, extraction=GENERIC_NAME, encoding=encoding)
     sel = Selector(text=text, base_url=url)
-    try:
-        found = _EXTRACTOR.extract(text, with_body_html=True, title_xpath=_title_xpath(sel))
-    except Exception:  # gne raises on pages it cannot read; that is a failure with no body, not a crash
-        found = {}
-    raw.title = found.get("title")
-    if found.get("body_html"):
-        body = body_blocks(lxml_html.fragment_fromstring(found["body_html"], create_parent="div"), url)
-        raw.paragraphs, raw.images = body.paragraphs, body.images
+    found = {}
+    body_el = find_body(sel.root)
+    if body_el is None:
+        try:
+            found = _EXTRACTOR.extract(text, with_body_html=True, title_xpath=_title_xpath(sel))
+        except Exception:  # gne raises on pages it cannot read; that is a failure with no body, not a crash
+            found = {}
+        if found.get("body_html"):
+            body_el = lxml_html.fragment_fromstring(found["body_html"], create_parent="div")
+    raw.title = choose_headline(sel.root, body_el) or found.get("title")
+    if body_el is not None:
+        body = body_blocks(body_el, url)
+        raw.paragraphs, raw.images = trim_paragraphs(body.paragraphs, raw.title), body.images
     page_text = clean_text(" ".join(
         sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
     m = _LABELLED_DATE.search(halfwidth_digits(page_text))
@@ -60,8 +71,8 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
         raw.dates.append(("page", m.group(1)))
     elif (shown := _date_element(sel, raw.title)) is not None:
         raw.dates.append(("page", shown))
-    elif found.get("publish_time"):
-        raw.dates.append(("generic", found["publish_time"]))
+    elif publish_time := found.get("publish_time") or _publish_time(sel.root):
+        raw.dates.append(("generic", publish_time))
     raw.source = labels.find_source(page_text)
     raw.author = labels.find_author(page_text)
     m = labels.EDITOR_IN_TEXT.search(page_text)
@@ -120,3 +131,11 @@ def _date_element(sel: Selector, title: str | None) -> str | None:
         if parse_published(text):
             return clean_text(text)
     return None
+
+
+def _publish_time(root) -> str | None:
+    """gne's guess at the publication time (meta, JSON-LD, <time>, then the first date in the text)."""
+    try:
+        return _TIME.extractor(root) or None
+    except Exception:  # a page gne cannot read has no guess
+        return None

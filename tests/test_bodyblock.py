@@ -1,0 +1,97 @@
+"""Body of pages in unknown templates: only the article, not the page furniture around it.
+
+Snippets of real layouts: a body block that holds the breadcrumb, the headline,
+a related list with dates and the copyright line; a promotion box of short
+links that outweighs a short article; 上一篇/下一篇 and share bars.
+"""
+
+from __future__ import annotations
+
+import pytest
+from lxml import html as lxml_html
+
+from g60crawler.pages.bodyblock import find_body, trim_paragraphs
+from g60crawler.pages.generic import extract_generic
+
+URL = "https://www.example.gov.cn/kx/2024/0611/88.html"
+ARTICLE = [
+    "6月11日，区政府召开专题会议，研究部署下半年重点工作。会议听取了各部门上半年工作情况汇报。",
+    "会议指出，要坚持稳中求进工作总基调，聚焦产业发展、民生保障和城市治理，确保全年目标任务顺利完成。",
+    "会议强调，各部门要压实责任、加强协同，以更实举措推动各项工作落地见效。",
+]
+HEADLINE = "区政府召开专题会议研究部署下半年重点工作"
+
+
+def _paras(texts):
+    return "".join(f"<p>{t}</p>" for t in texts)
+
+
+RELATED = ("<p>相关新闻</p>" + "".join(
+    f"<p><a href='/kx/{i}.html'>区领导调研第{i}批重点项目建设情况</a> 2024-06-0{i}</p>" for i in range(1, 6)))
+
+
+def test_whole_page_body_loses_breadcrumb_related_list_and_copyright():
+    # one wrapper holds everything, as on old table/div layouts: the breadcrumb first, the
+    # headline and a date line, the article, a related list with dates, the copyright line
+    page = ("<html><head><title>" + HEADLINE + "_快讯_某某区人民政府</title></head><body><div class='wrap'>"
+            "<p>您所在的位置：<a href='/'>首页</a> &gt; <a href='/kx/'>快讯</a> &gt; 正文</p>"
+            f"<p><strong>{HEADLINE}</strong></p><p>发布时间：2024-06-11 10:30 来源：区政府办公室</p>"
+            + _paras(ARTICLE) + RELATED +
+            "<p>版权所有：某某区人民政府 备案号：苏ICP备12345678号</p></div></body></html>")
+    raw = extract_generic(page, URL, "utf-8")
+    assert raw.paragraphs == ARTICLE
+    assert raw.title == HEADLINE
+
+
+@pytest.mark.parametrize("box_class", ["article-list", "content-list"])
+def test_short_article_beats_promotion_box_of_teasers(box_class):
+    # a box of teasers (a link and a one-line summary each) named like a body ("article", "content")
+    promo = "".join(f"<li><a href='/p/{i}.html'>区领导带队开展第{i}次安全生产检查</a>"
+                    f"<p>{i}月，检查组深入企业一线，查看隐患整改。</p></li>" for i in range(6))
+    page = ("<html><head><title>" + HEADLINE + "</title></head><body>"
+            f"<div class='detail'><h1>{HEADLINE}</h1><div class='txt'>{_paras(ARTICLE[:2])}</div></div>"
+            f"<div class='zt'><ul class='{box_class}'>{promo}</ul></div></body></html>")
+    raw = extract_generic(page, URL, "utf-8")
+    assert raw.paragraphs == ARTICLE[:2]
+
+
+def test_short_article_beats_box_of_short_links():
+    promo = "".join(f"<li><a href='/p/{i}.html'>【专题】区领导带队开展第{i}次安全生产检查行动</a></li>" for i in range(40))
+    page = ("<html><head><title>" + HEADLINE + "</title></head><body>"
+            f"<div class='box'><ul>{promo}</ul></div>"
+            f"<div class='detail'><h1>{HEADLINE}</h1><div class='txt'>{_paras(ARTICLE[:2])}</div></div>"
+            "</body></html>")
+    assert extract_generic(page, URL, "utf-8").paragraphs == ARTICLE[:2]
+
+
+def test_prev_next_share_bar_and_print_links_are_not_body():
+    page = ("<html><head><title>" + HEADLINE + "</title></head><body><div class='con'>"
+            + _paras(ARTICLE) +
+            "<p>分享到：微信 微博 QQ空间</p><p>【打印本页】 【关闭窗口】</p>"
+            "<p>上一篇：<a href='/1.html'>区领导调研重点项目建设</a></p>"
+            "<p>下一篇：<a href='/2.html'>区召开安全生产工作会议</a></p></div></body></html>")
+    assert extract_generic(page, URL, "utf-8").paragraphs == ARTICLE
+
+
+def test_find_body_prefers_marked_article_body():
+    root = lxml_html.fromstring("<html><body><div id='a'>" + _paras(ARTICLE) + "</div>"
+                                "<div itemprop='articleBody' id='b'><p>短文。</p></div></body></html>")
+    assert find_body(root).get("id") == "b"
+
+
+def test_find_body_none_without_prose():
+    assert find_body(lxml_html.fromstring("<html><body><div><a href='/'>首页</a></div></body></html>")) is None
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    (["当前位置：首页 > 新闻中心", "正文第一段，有句号。", "正文第二段。"], ["正文第一段，有句号。", "正文第二段。"]),
+    ([HEADLINE, "2024-06-11 来源：新华社 浏览次数：12", "正文。"], ["正文。"]),
+    (["正文。", "相关阅读", "区召开会议", "区领导调研"], ["正文。"]),
+    (["正文。", "Copyright © 2024 某某网 版权所有"], ["正文。"]),
+    # a closing sentence that mentions a date is prose, not a list entry
+    (["正文。", "本次活动将持续至2024年6月30日。"], ["正文。", "本次活动将持续至2024年6月30日。"]),
+    # an editor line stays for assemble to read
+    (["正文。", "（责任编辑：王明）"], ["正文。", "（责任编辑：王明）"]),
+])
+def test_trim_paragraphs(paragraphs, expected):
+    assert trim_paragraphs(paragraphs, HEADLINE) == expected
