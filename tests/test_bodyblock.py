@@ -90,6 +90,10 @@ def test_find_body_none_without_prose():
     (["正文。", "Copyright © 2024 某某网 版权所有"], ["正文。"]),
     # a closing sentence that mentions a date is prose, not a list entry
     (["正文。", "本次活动将持续至2024年6月30日。"], ["正文。", "本次活动将持续至2024年6月30日。"]),
+    # a video player's label, a notice's headline set over several lines before the text
+    (["Play Video", "区政府召开", "专题会议", "正文。"], ["正文。"]),
+    # staff credits after the text
+    (["正文。", "总监制：邹 明", "监 制：高明勇", "审 读：崔向升"], ["正文。"]),
     # an editor line stays for assemble to read
     (["正文。", "（责任编辑：王明）"], ["正文。", "（责任编辑：王明）"]),
 ])

@@ -79,6 +79,8 @@ def test_title_suffix_joined_by_any_separator(sep):
     ("湖州举办绿色低碳产业对接会 | 湖州市人民政府", set(), "湖州举办绿色低碳产业对接会"),
     ("东区召开专题会议部署开展调研工作 东区办事处", {"东区办事处"}, "东区召开专题会议部署开展调研工作"),
     ("新华网：某地召开会议研究部署工作", {"新华网"}, "某地召开会议研究部署工作"),
+    # several channel names before the site's
+    ("四年前中500万现穷困潦倒 一夜暴富后如何经营__商贸_产业资讯_新浪网", {"新浪网"}, "四年前中500万现穷困潦倒 一夜暴富后如何经营"),
     # a part of the headline after a dash is kept: it names no site
     ("2024年一季度经济数据发布——工业增加值增长6%", set(), "2024年一季度经济数据发布——工业增加值增长6%"),
     # never cut to nothing
@@ -98,3 +100,14 @@ def test_site_names_from_page():
 
 def test_no_candidates_is_none():
     assert choose_headline(lxml_html.fromstring("<html><body><p>短</p></body></html>")) is None
+
+
+def test_title_that_is_the_site_name_loses_to_the_heading():
+    page = _page("北医新闻网_(新闻)", article_head=f"<table><tr><td class='bt_title'>{HEADLINE}</td></tr></table>")
+    assert extract_generic(page, "https://news.example.edu.cn/a.html", "utf-8").title == HEADLINE
+
+
+def test_meta_title_with_markup():
+    page = _page(f"{HEADLINE}——副题_{SITE}",
+                 meta=f"<meta name='ArticleTitle' content='{HEADLINE}&lt;div&gt;——副题&lt;/div&gt;'>")
+    assert extract_generic(page, "https://www.example.gov.cn/a.html", "utf-8").title == f"{HEADLINE}——副题"

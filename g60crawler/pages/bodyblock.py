@@ -130,10 +130,18 @@ _TAIL_LINE = re.compile(
     r"^\s*[【\[(（]?\s*(?:上一篇|下一篇|上一条|下一条|上篇|下篇|前一篇|后一篇|相关(?:新闻|阅读|文章|链接|报道|信息|推荐)|"
     r"推荐阅读|延伸阅读|热点(?:新闻|推荐)|热门(?:新闻|文章)|猜你喜欢|更多(?:新闻|阅读)|分享到|分享：|打印|关闭|"
     r"返回顶部|【?打印本页|关闭窗口|收藏|扫一扫|版权所有|Copyright|©|网站标识码|ICP备|京公网安备|主办单位|"
-    r"联系我们|网站地图)", re.I)
+    r"联系我们|网站地图|总?监\s*制\s*[:：]|审\s*读\s*[:：]|校\s*对\s*[:：])", re.I)
 _LIST_HEADING = re.compile(r"^(?:相关|推荐|延伸|热点|热门|更多|猜你喜欢|往期|最新)")
 _MAX_BOILERPLATE = 120
 _SENTENCE_END = re.compile(r"[。！？!?…]")
+
+
+_CJK = re.compile(r"[\u4e00-\u9fff]")
+
+
+def _chrome_word(text: str) -> bool:
+    """A short line with no Chinese in a Chinese body: a player's or widget's label (Play Video, ``]``)."""
+    return len(text) <= 20 and not _CJK.search(text)
 
 
 def _is_list_entry(text: str) -> bool:
@@ -153,7 +161,7 @@ def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
         p = paragraphs[start]
         if len(p) > _MAX_BOILERPLATE and not (head and p.startswith(head) and not _SENTENCE_END.search(p)):
             break
-        if _BREADCRUMB.search(p) or (head and (p == head or (p.startswith(head) and not _SENTENCE_END.search(p[len(head):])))) \
+        if _BREADCRUMB.search(p) or _chrome_word(p) or (head and ((len(p) >= 4 and p in head) or (p.startswith(head) and not _SENTENCE_END.search(p[len(head):])))) \
                 or (_META_LINE.search(p) and _DATE.search(p) and not _SENTENCE_END.search(p)) \
                 or _TAIL_LINE.search(p):
             start += 1
@@ -162,7 +170,7 @@ def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
     end = len(paragraphs)
     while end > start:
         p = paragraphs[end - 1]
-        if len(p) <= _MAX_BOILERPLATE and (_TAIL_LINE.search(p) or _is_list_entry(p)
+        if len(p) <= _MAX_BOILERPLATE and (_TAIL_LINE.search(p) or _is_list_entry(p) or _chrome_word(p)
                                            or (_LIST_HEADING.search(p) and len(p) <= 12)):
             end -= 1
             continue

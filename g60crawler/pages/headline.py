@@ -47,6 +47,11 @@ _HEADINGS = ("//body//*[self::h1 or self::h2 or self::h3 or "
              "contains(translate(@id, 'TITLEHADNBSU', 'titlehadnbsu'), 'title') or "
              "@class='bt' or @class='tit'))]")
 MIN_HEADLINE = 4
+#: Short channel names taken off before a site name (``_商贸_产业资讯_新浪网``).
+MAX_CHANNELS = 3
+_TAG = re.compile(r"<[^>]*>")
+#: A short text ending in one of these is a site's name (北医新闻网), not a headline.
+_SITE_NAME = re.compile(r"^[^，。；：！？,;!?]{2,10}(?:网|网站|门户|门户网站|政府|频道|官网)$")
 MAX_HEADLINE = 200
 #: Headings looked at (a page listing thousands of headings is a list, not an article).
 MAX_HEADINGS = 300
@@ -92,7 +97,7 @@ def strip_site_suffix(text: str | None, names: set[str]) -> str:
     seps = list(_SEPARATOR.finditer(text))
     end = len(text)
     cut = end
-    channel_room = 1
+    channel_room = MAX_CHANNELS
     for sep in reversed(seps):
         part = text[sep.end():cut]
         head = text[:sep.start()]
@@ -104,7 +109,7 @@ def strip_site_suffix(text: str | None, names: set[str]) -> str:
             continue
         if cut < end and channel_room and len(part) <= 8 and not _has_punct(part) \
                 and _STRONG_SEPARATOR.fullmatch(sep.group()):
-            channel_room -= 1  # 标题_今日芜湖_芜湖市人民政府: one channel name before the site
+            channel_room -= 1  # 标题_今日芜湖_芜湖市人民政府, 标题__商贸_产业资讯_新浪网: channels before the site
             cut = sep.start()
             continue
         break
@@ -165,8 +170,8 @@ def choose_headline(root, body=None) -> str | None:
     title_nodes = root.xpath("//head/title | //title")
     title_tag = clean_text(title_nodes[0].text_content()) if title_nodes else ""
     names = site_names(root, title_tag)
-    metas = [clean_text(v) for path in _META_TITLES for v in root.xpath(path)]
-    metas += [clean_text(v) for v in _json_ld_headlines(root)]
+    metas = [clean_text(_TAG.sub("", v)) for path in _META_TITLES for v in root.xpath(path)]
+    metas += [clean_text(_TAG.sub("", v)) for v in _json_ld_headlines(root)]
     metas = [m for m in metas if m]
     order = {e: i for i, e in enumerate(root.iter())} if body is not None else {}
     body_pos = order.get(body)
@@ -203,6 +208,7 @@ def choose_headline(root, body=None) -> str | None:
         stripped = strip_site_suffix(title_tag, names)
         if len(stripped) >= MIN_HEADLINE and stripped not in names:
             candidates.setdefault(stripped, 10 * sum(_agrees(stripped, s) for s in sources))
+    candidates = {c: v for c, v in candidates.items() if not _SITE_NAME.match(c)}
     if not candidates:
         return None
     return max(candidates.items(), key=lambda kv: kv[1])[0]
