@@ -99,3 +99,35 @@ def test_find_body_none_without_prose():
 ])
 def test_trim_paragraphs(paragraphs, expected):
     assert trim_paragraphs(paragraphs, HEADLINE) == expected
+
+
+def _teaser_box(tag: str, label: str) -> str:
+    lines = "".join(f"<tr><td>{topic}：<a href='/t/{i}a.html'>第{i}批重点项目集中开工</a> "
+                    f"<a href='/t/{i}b.html'>区领导带队检查安全生产</a></td></tr>"
+                    for i, topic in enumerate(["要闻", "民生", "评论"]))
+    if tag == "table":
+        return f"<table><tr><td>{label}</td></tr>{lines}</table>"
+    items = "".join(f"<li><a href='/r/{i}.html'>区领导调研第{i}批重点项目</a> (2024-06-0{i})</li>" for i in range(1, 5))
+    return f"<div><div>{label}</div><ul>{items}</ul></div>"
+
+
+@pytest.mark.parametrize("before, after", [
+    # a recommendation table of short link lines inside the body, before the first paragraph
+    (_teaser_box("table", "今日推荐"), ""),
+    # a box of links with dates after the text, then an advertisement of links
+    ("", _teaser_box("div", "相关报道：") + "<table><tr><td><a href='http://ad.example.com/1'>风湿获重大突破</a> "
+     "<a href='http://ad.example.com/2'>失眠抑郁症必须亮剑</a></td></tr></table>"),
+])
+def test_boxes_of_link_lines_inside_the_body_are_not_body(before, after):
+    page = ("<html><head><title>" + HEADLINE + "</title></head><body><table><tr><td class='zw'>"
+            + before + _paras(ARTICLE) + after + "</td></tr></table></body></html>")
+    assert extract_generic(page, URL, "utf-8").paragraphs == ARTICLE
+
+
+@pytest.mark.parametrize("wrapper_class", ["container int-nav", "page has-sidebar", "layout-footer-fixed"])
+def test_a_layout_wrapper_named_for_its_chrome_is_not_chrome(wrapper_class):
+    # the class of a wrapper around the whole page names its navigation or sidebar style
+    page = ("<html><head><title>" + HEADLINE + "</title></head><body>"
+            f"<div class='{wrapper_class}'><ul class='menu'><li><a href='/'>首页</a></li></ul>"
+            f"<div class='story'><h1>{HEADLINE}</h1>{_paras(ARTICLE)}</div></div></body></html>")
+    assert extract_generic(page, URL, "utf-8").paragraphs == ARTICLE

@@ -18,10 +18,11 @@ print/close links and copyright lines after.
 
 from __future__ import annotations
 
+import copy
 import re
 
 from ..normalize import clean_text
-from .blocks import is_widget
+from .blocks import ATTACHMENT_EXT, is_widget
 
 _SKIP = frozenset("script style noscript iframe button form select input textarea object embed svg canvas "
                   "template audio video head header footer nav aside".split())
@@ -47,12 +48,21 @@ class _Stats:
         self.links = 0  # links in the subtree
 
 
-def _skipped(el) -> bool:
+def _skipped(el, page_text: int) -> bool:
+    """True for what is not read: scripts, header/nav/footer tags, widgets and elements whose class
+    says navigation, sidebar, footer or advert, unless they hold more than half the page's text
+    (a wrapper of the whole layout: ``div.container.int-nav``).
+
+    :param el: an element.
+    :param page_text: the length of the page's text.
+    """
     tag = el.tag if isinstance(el.tag, str) else None
     if tag is None or tag in _SKIP:
         return True
     classes = f"{el.get('class', '')} {el.get('id', '')}"
-    return classes != " " and (is_widget(el) or bool(_CHROME.search(classes)))
+    if classes == " " or not (is_widget(el) or _CHROME.search(classes)):
+        return False
+    return len(el.text_content()) * 2 <= page_text
 
 
 def find_body(root):
@@ -67,12 +77,13 @@ def find_body(root):
     start = bodies[0] if bodies else root
     stats: dict = {}
     order = []  # preorder of kept elements
+    page_text = len(start.text_content())
     stack = [start]
     while stack:
         el = stack.pop()
         order.append(el)
         stats[el] = _Stats()
-        stack.extend(c for c in reversed(el) if not _skipped(c))
+        stack.extend(c for c in reversed(el) if not _skipped(c, page_text))
     for el in reversed(order):  # children before parents
         st = stats[el]
         own = _own_text(el)
@@ -114,6 +125,81 @@ def find_body(root):
         if score > best_score:
             best, best_score = el, score
     return best
+
+
+#: A box is links for at least this share of its text (a recommendation box, a related list, an advert).
+LINK_BOX_SHARE = 0.5
+#: A block of this many links and no sentence outside them is a list, however long its dates.
+LIST_LINKS = 3
+
+
+def without_link_boxes(body):
+    """A copy of the body element without the boxes of link lines inside it.
+
+    A box is a block (not a paragraph's inline markup) holding two links or more whose
+    text is mostly link text (or three links or more), with no sentence outside its links,
+    no image and no attachment: a
+    recommendation box (``理财：<a>…</a> <a>…</a>``), a related list with dates, an advert.
+    The article's own paragraphs have sentences of their own; a box inside one is kept
+    with it (only the outermost box goes).
+
+    :param body: the body element (left unchanged).
+    """
+    body = copy.deepcopy(body)
+    order = [el for el in body.iter() if isinstance(el.tag, str)]
+    text: dict = {}
+    link: dict = {}
+    links: dict = {}
+    prose: dict = {}  # a sentence end in text outside links
+    skipped = set()
+    for el in order:
+        parent = el.getparent()
+        if el.tag in _SKIP or el.tag == "img" or (parent is not None and parent in skipped):
+            skipped.add(el)
+    for el in reversed(order):
+        if el in skipped:
+            continue
+        own = _own_text(el)
+        in_link = any(a.tag == "a" for a in el.iterancestors()) or el.tag == "a"
+        text[el] = text.get(el, 0) + len(own)
+        link[el] = link.get(el, 0) + (len(own) if in_link else 0)
+        links[el] = links.get(el, 0) + (1 if el.tag == "a" and el.get("href") else 0)
+        prose[el] = prose.get(el, False) or (not in_link and bool(_SENTENCE_END.search(own)))
+        parent = el.getparent()
+        if parent is not None and el is not body:
+            text[parent] = text.get(parent, 0) + text[el]
+            link[parent] = link.get(parent, 0) + link[el]
+            links[parent] = links.get(parent, 0) + links[el]
+            prose[parent] = prose.get(parent, False) or prose[el]
+    boxes = []
+    stack = [c for c in body if c in text]
+    while stack:
+        el = stack.pop()
+        if el.tag not in _INLINE and links[el] >= 2 and not prose[el] and text[el] \
+                and (links[el] >= LIST_LINKS or link[el] >= LINK_BOX_SHARE * text[el]) \
+                and el.find(".//img") is None and not _has_attachment(el):
+            boxes.append(el)
+            continue
+        stack.extend(c for c in el if c in text)
+    for el in boxes:
+        _drop(el)
+    return body
+
+
+def _has_attachment(el) -> bool:
+    return any(ATTACHMENT_EXT.search((a.get("href") or "").split("?", 1)[0]) for a in el.iter("a"))
+
+
+def _drop(el) -> None:
+    """Remove an element from its tree, keeping its tail text."""
+    parent = el.getparent()
+    if el.tail:
+        prev = el.getprevious()
+        if prev is not None:
+            prev.tail = (prev.tail or "") + el.tail
+        else:
+            parent.text = (parent.text or "") + el.tail
+    parent.remove(el)
 
 
 def _own_text(el) -> str:
