@@ -131,3 +131,23 @@ def test_a_layout_wrapper_named_for_its_chrome_is_not_chrome(wrapper_class):
             f"<div class='{wrapper_class}'><ul class='menu'><li><a href='/'>首页</a></li></ul>"
             f"<div class='story'><h1>{HEADLINE}</h1>{_paras(ARTICLE)}</div></div></body></html>")
     assert extract_generic(page, URL, "utf-8").paragraphs == ARTICLE
+
+
+def test_lead_paragraph_beside_the_body_block_and_ad_labels_inside_it():
+    # the lead (chapo) is a sibling before the body's div; an ad slot and a promotion box are inside it
+    lead = "各位好，欢迎收听本台节目。今天我们先看区政府的专题会议，再看下半年的重点工作。"
+    page = ("<html><head><title>" + HEADLINE + "</title></head><body><main><article>"
+            f"<h1>{HEADLINE}</h1><div class='dates'>发表时间：11/06/2024</div><p class='chapo'>{lead}</p>"
+            "<div class='content-body'><div class='m-interstitial__ad'>广告</div>" + _paras(ARTICLE)
+            + "<div class='o-self-promo'>下载本台应用程序跟踪国际时事</div></div></article></main></body></html>")
+    assert extract_generic(page, URL, "utf-8").paragraphs == [lead, *ARTICLE]
+
+
+@pytest.mark.parametrize("notice", [
+    "您所浏览的新闻已过查询时效。建议您加入本社付费会员找寻您要的新闻。",
+    "下载新闻客户端，随时随地看新闻",
+    "欢迎关注本报微信公众号",
+    "订阅每日新闻信，头条新闻就在您的邮箱里",
+], ids=["paywall", "app", "wechat", "newsletter"])
+def test_reader_notices_after_the_text_are_not_body(notice):
+    assert trim_paragraphs([*ARTICLE, notice], HEADLINE) == ARTICLE

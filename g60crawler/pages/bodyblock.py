@@ -30,7 +30,7 @@ _INLINE = frozenset("a span font strong b em i u small big sub sup label abbr ci
                     "mark ins del tt var".split())
 _PARAGRAPH = frozenset("p li dd dt h1 h2 h3 h4 h5 h6 blockquote pre center figcaption".split())
 _CHROME = re.compile(r"(?:^|[\s_-])(?:nav|navbar|menu|footer|foot|copyright|sidebar|breadcrumb|crumbs?|"
-                     r"position|location|weizhi|login|search|ad|ads|advert)(?:$|[\s_-])", re.I)
+                     r"position|location|weizhi|login|search|ad|ads|advert|promo|promotion)(?:$|[\s_-])", re.I)
 _PUNCT = frozenset("，。；：！？、,;!?")
 MIN_TEXT = 10
 #: The score left to a block with a link for every other paragraph or more (a list of teasers).
@@ -59,10 +59,13 @@ def _skipped(el, page_text: int) -> bool:
     tag = el.tag if isinstance(el.tag, str) else None
     if tag is None or tag in _SKIP:
         return True
+    return _chrome(el) and len(el.text_content()) * 2 <= page_text
+
+
+def _chrome(el) -> bool:
+    """True if an element's class or id says widget, navigation, sidebar, footer or advert."""
     classes = f"{el.get('class', '')} {el.get('id', '')}"
-    if classes == " " or not (is_widget(el) or _CHROME.search(classes)):
-        return False
-    return len(el.text_content()) * 2 <= page_text
+    return classes != " " and (is_widget(el) or bool(_CHROME.search(classes)))
 
 
 def find_body(root):
@@ -133,19 +136,34 @@ LINK_BOX_SHARE = 0.5
 LIST_LINKS = 3
 
 
-def without_link_boxes(body):
-    """A copy of the body element without the boxes of link lines inside it.
+def body_copy(body):
+    """A copy of the body element as read: with the lead paragraphs just before it, without the
+    chrome and the boxes of link lines inside it.
 
-    A box is a block (not a paragraph's inline markup) holding two links or more whose
-    text is mostly link text (or three links or more), with no sentence outside its links,
-    no image and no attachment: a
-    recommendation box (``理财：<a>…</a> <a>…</a>``), a related list with dates, an advert.
-    The article's own paragraphs have sentences of their own; a box inside one is kept
-    with it (only the outermost box goes).
+    A lead (chapo, 导语) is a ``<p>`` of prose right before the body's container, beside it.
+    Chrome is what :func:`find_body` does not read (an ad slot, a promotion box). A box is
+    a block (not a paragraph's inline markup) holding two links or more whose text is
+    mostly link text (or three links or more), with no sentence outside its links, no
+    image and no attachment: a recommendation box (``理财：<a>…</a> <a>…</a>``), a related
+    list with dates, an advert. The article's own paragraphs have sentences of their own;
+    a box inside one is kept with it (only the outermost box goes).
 
     :param body: the body element (left unchanged).
     """
-    body = copy.deepcopy(body)
+    leads = _leads(body)
+    if leads:
+        wrapper = body.makeelement("div", {})
+        for el in leads:
+            wrapper.append(copy.deepcopy(el))
+        wrapper[-1].tail = None
+        wrapper.append(copy.deepcopy(body))
+        body = wrapper
+    else:
+        body = copy.deepcopy(body)
+    for el in [el for el in body.iterdescendants() if isinstance(el.tag, str) and el.tag not in _SKIP
+               and _chrome(el)]:
+        if el.getparent() is not None:
+            _drop(el)
     order = [el for el in body.iter() if isinstance(el.tag, str)]
     text: dict = {}
     link: dict = {}
@@ -186,6 +204,28 @@ def without_link_boxes(body):
     return body
 
 
+#: Lead paragraphs looked for before the body's container.
+MAX_LEADS = 3
+MIN_LEAD = 20
+
+
+def _leads(body) -> list:
+    """The prose paragraphs right before the body's container, in order (a chapo beside the body)."""
+    found = []
+    prev = body.getprevious()
+    while prev is not None and len(found) < MAX_LEADS:
+        if not isinstance(prev.tag, str) or prev.tag in _SKIP or not clean_text(prev.text_content()):
+            prev = prev.getprevious()
+            continue
+        text = clean_text(prev.text_content())
+        if prev.tag != "p" or len(text) < MIN_LEAD or not _SENTENCE_END.search(text) \
+                or prev.find(".//a") is not None or _chrome(prev):
+            break
+        found.append(prev)
+        prev = prev.getprevious()
+    return found[::-1]
+
+
 def _has_attachment(el) -> bool:
     return any(ATTACHMENT_EXT.search((a.get("href") or "").split("?", 1)[0]) for a in el.iter("a"))
 
@@ -217,6 +257,11 @@ _TAIL_LINE = re.compile(
     r"推荐阅读|延伸阅读|热点(?:新闻|推荐)|热门(?:新闻|文章)|猜你喜欢|更多(?:新闻|阅读)|分享到|分享：|打印|关闭|"
     r"返回顶部|【?打印本页|关闭窗口|收藏|扫一扫|版权所有|Copyright|©|网站标识码|ICP备|京公网安备|主办单位|"
     r"联系我们|网站地图|总?监\s*制\s*[:：]|审\s*读\s*[:：]|校\s*对\s*[:：])", re.I)
+#: The site speaking to its reader after the text: download the app, follow the account, subscribe, join.
+_READER_NOTICE = re.compile(
+    r"(?:下载|下載).{0,15}(?:客户端|客戶端|应用|應用|APP)|(?:关注|關注).{0,15}(?:公众号|公眾號|微信|微博|账号|帳號)|"
+    r"扫码|掃碼|(?:订阅|訂閱).{0,15}(?:新闻|新聞|频道|頻道|信|邮件|郵件)|(?:付费|付費|加入).{0,10}(?:会员|會員)", re.I)
+MAX_NOTICE = 80
 _LIST_HEADING = re.compile(r"^(?:相关|推荐|延伸|热点|热门|更多|猜你喜欢|往期|最新)")
 _MAX_BOILERPLATE = 120
 _SENTENCE_END = re.compile(r"[。！？!?…]")
@@ -256,6 +301,9 @@ def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
     end = len(paragraphs)
     while end > start:
         p = paragraphs[end - 1]
+        if len(p) <= MAX_NOTICE and _READER_NOTICE.search(p):
+            end -= 1
+            continue
         if len(p) <= _MAX_BOILERPLATE and (_TAIL_LINE.search(p) or _is_list_entry(p) or _chrome_word(p)
                                            or (_LIST_HEADING.search(p) and len(p) <= 12)):
             end -= 1

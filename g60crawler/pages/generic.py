@@ -23,7 +23,7 @@ from .. import labels
 from ..items import RawArticle
 from ..normalize import clean_text, halfwidth_digits, parse_published
 from .blocks import attachment_links, body_blocks
-from .bodyblock import find_body, trim_paragraphs, without_link_boxes
+from .bodyblock import find_body, trim_paragraphs, body_copy
 from .headline import choose_headline
 
 GENERIC_NAME = "generic:gne"
@@ -62,7 +62,7 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
             body_el = lxml_html.fragment_fromstring(found["body_html"], create_parent="div")
     raw.title = choose_headline(sel.root, body_el) or found.get("title")
     if body_el is not None:
-        body = body_blocks(without_link_boxes(body_el), url)
+        body = body_blocks(body_copy(body_el), url)
         raw.paragraphs, raw.images = trim_paragraphs(body.paragraphs, raw.title), body.images
     page_text = clean_text(" ".join(
         sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
