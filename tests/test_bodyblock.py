@@ -96,6 +96,20 @@ def test_find_body_none_without_prose():
     (["正文。", "总监制：邹 明", "监 制：高明勇", "审 读：崔向升"], ["正文。"]),
     # an editor line stays for assemble to read
     (["正文。", "（责任编辑：王明）"], ["正文。", "（责任编辑：王明）"]),
+    # credits after the text, joined by a bar or a colon; an empty editor label
+    (["正文。", "原标题：他晚于阿姆斯特朗登月", "出品︱科学人栏目组 胖胖", "作者︱春春"], ["正文。"]),
+    # credits before the editor line: they go, the editor line stays
+    (["正文。", "出品︱科学人栏目组", "作者︱春春", "[责任编辑:肖春芳]"], ["正文。", "[责任编辑:肖春芳]"]),
+    (["正文。", "新京报记者 彭冲 报道", "【编辑:刘欢】", "责任编辑："], ["正文。", "新京报记者 彭冲 报道", "【编辑:刘欢】"]),
+    # reprint and rights notices
+    (["正文。", "【本文为某某网独家稿件，未经授权，不得转载、摘编等。】"], ["正文。"]),
+    (["正文。", "本作品为“某某栏目”原创，转载时务请注明出处。"], ["正文。"]),
+    (["正文。", "（版权声明：本文版权归原作者所有，如有侵权请联系删除）"], ["正文。"]),
+    # a closing sentence about copyright is prose
+    (["正文。", "会上，与会代表就版权保护和转载授权问题进行了讨论。"], ["正文。", "会上，与会代表就版权保护和转载授权问题进行了讨论。"]),
+    # a list heading that ends in 推荐, action links on one line
+    (["正文。", "精彩视频推荐"], ["正文。"]),
+    (["正文。", "发送给朋友 发表评论 打印本文", "返回页首 | 关闭窗口"], ["正文。"]),
 ])
 def test_trim_paragraphs(paragraphs, expected):
     assert trim_paragraphs(paragraphs, HEADLINE) == expected

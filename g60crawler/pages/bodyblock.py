@@ -21,6 +21,7 @@ from __future__ import annotations
 import copy
 import re
 
+from .. import labels
 from ..normalize import clean_text
 from .blocks import ATTACHMENT_EXT, is_widget
 
@@ -262,7 +263,23 @@ _READER_NOTICE = re.compile(
     r"(?:下载|下載).{0,15}(?:客户端|客戶端|应用|應用|APP)|(?:关注|關注).{0,15}(?:公众号|公眾號|微信|微博|账号|帳號)|"
     r"扫码|掃碼|(?:订阅|訂閱).{0,15}(?:新闻|新聞|频道|頻道|信|邮件|郵件)|(?:付费|付費|加入).{0,10}(?:会员|會員)", re.I)
 MAX_NOTICE = 80
-_LIST_HEADING = re.compile(r"^(?:相关|推荐|延伸|热点|热门|更多|猜你喜欢|往期|最新)")
+#: A rights notice: reprinting forbidden or conditional, rights reserved.
+_RIGHTS_NOTICE = re.compile(
+    r"未经.{0,12}(?:授权|许可|同意).{0,12}(?:不得|禁止|严禁|请勿)|(?:不得|禁止|严禁|谢绝|请勿)(?:任何)?.{0,8}(?:转载|轉載)|"
+    r"(?:转载|轉載).{0,8}(?:请|須|须|务|應|应|時|时).{0,8}(?:注明|註明|联系|聯繫|获得|獲得)|"
+    r"版权(?:所有|归|属于|声明)|版權(?:所有|歸|屬於|聲明)|侵权必究|侵權必究")
+#: A staff credit after the text (原标题：…, 出品︱…, 作者︱…); 编辑 lines are left for assemble to read.
+_CREDIT = re.compile(r"^[【\[(（]?\s*(?:原标题|原標題|出品|作者|撰文|文字|图文|圖文|图片|圖片|摄影|攝影|策划|策劃|统筹|統籌|"
+                     r"制作|製作|设计|設計|美编|美編|编译|編譯|翻译|翻譯|审核|審核|终审|終審|实习生|實習生|通讯员|通訊員)"
+                     r"\s*[:：︱|｜丨/]")
+MAX_CREDIT = 40
+#: A label with nothing after it (责任编辑：).
+_EMPTY_LABEL = re.compile(r"^[【\[(（]?\s*(?:责任编辑|責任編輯|编辑|編輯|责编|責編|来源|來源|作者)\s*[:：]?\s*[】\])）]?$")
+#: Links to the page's own actions (print, close, comment, back to top) anywhere in a short line.
+_ACTIONS = re.compile(r"打印|列印|关闭(?:窗口|本页)|關閉(?:視窗|窗口)|返回(?:顶部|頂部|页首|頁首|首页|首頁|列表|上一?页)|"
+                      r"发表评论|發表評論|我要评论|发送给朋友|推荐给朋友|收藏本[文页]|字号")
+MAX_ACTIONS = 30
+_LIST_HEADING = re.compile(r"^(?:相关|推荐|延伸|热点|热门|更多|猜你喜欢|往期|最新)|推荐$")
 _MAX_BOILERPLATE = 120
 _SENTENCE_END = re.compile(r"[。！？!?…]")
 
@@ -278,6 +295,16 @@ def _chrome_word(text: str) -> bool:
 def _is_list_entry(text: str) -> bool:
     """A line of a list of other articles: a short headline with a date, no sentence."""
     return len(text) <= 80 and bool(_DATE.search(text)) and not _SENTENCE_END.search(text)
+
+
+def _tail_furniture(text: str) -> bool:
+    """A line after the text that is not the article: a rights notice, a staff credit, an empty
+    label, a row of action links."""
+    if len(text) <= _MAX_BOILERPLATE and _RIGHTS_NOTICE.search(text):
+        return True
+    if len(text) <= MAX_CREDIT and (_CREDIT.search(text) or _EMPTY_LABEL.match(text)):
+        return True
+    return len(text) <= MAX_ACTIONS and bool(_ACTIONS.search(text)) and not _SENTENCE_END.search(text)
 
 
 def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
@@ -299,9 +326,14 @@ def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
             continue
         break
     end = len(paragraphs)
+    editor_lines: list[str] = []  # kept after the text for assemble to read, what stands before them trimmed
     while end > start:
         p = paragraphs[end - 1]
-        if len(p) <= MAX_NOTICE and _READER_NOTICE.search(p):
+        if labels.parse_editor(p):
+            editor_lines.insert(0, p)
+            end -= 1
+            continue
+        if (len(p) <= MAX_NOTICE and _READER_NOTICE.search(p)) or _tail_furniture(p):
             end -= 1
             continue
         if len(p) <= _MAX_BOILERPLATE and (_TAIL_LINE.search(p) or _is_list_entry(p) or _chrome_word(p)
@@ -316,4 +348,4 @@ def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
                 and not any(_SENTENCE_END.search(q) for q in paragraphs[i + 1:end]):
             end = i
             break
-    return paragraphs[start:end]
+    return paragraphs[start:end] + editor_lines
