@@ -165,3 +165,12 @@ def test_lead_paragraph_beside_the_body_block_and_ad_labels_inside_it():
 ], ids=["paywall", "app", "wechat", "newsletter"])
 def test_reader_notices_after_the_text_are_not_body(notice):
     assert trim_paragraphs([*ARTICLE, notice], HEADLINE) == ARTICLE
+
+
+def test_text_after_a_comment_inside_a_link_is_kept():
+    # keyword markers around a linked word: the word is the tail of a comment inside the link
+    first = ("<p><span><a href='/stock/GOOG.htm'><!--keyword-->谷歌<!--/keyword--></a></span>"
+             "(<a href='/t/google'>微博</a>)<!--/keyword-->在2014年收购的人工智能公司开发出一款新计算机。</p>")
+    page = ("<html><head><title>" + HEADLINE + "</title></head><body><div class='text'>"
+            + first + _paras(ARTICLE) + "</div></body></html>")
+    assert extract_generic(page, URL, "utf-8").paragraphs[0] == "谷歌(微博)在2014年收购的人工智能公司开发出一款新计算机。"

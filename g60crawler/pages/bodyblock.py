@@ -141,7 +141,7 @@ def body_copy(body):
     """A copy of the body element as read: with the lead paragraphs just before it, without the
     chrome and the boxes of link lines inside it.
 
-    A lead (chapo, 导语) is a ``<p>`` of prose right before the body's container, beside it.
+    Comments go, their text after them kept. A lead (chapo, 导语) is a ``<p>`` of prose right before the body's container, beside it.
     Chrome is what :func:`find_body` does not read (an ad slot, a promotion box). A box is
     a block (not a paragraph's inline markup) holding two links or more whose text is
     mostly link text (or three links or more), with no sentence outside its links, no
@@ -161,10 +161,10 @@ def body_copy(body):
         body = wrapper
     else:
         body = copy.deepcopy(body)
-    for el in [el for el in body.iterdescendants() if isinstance(el.tag, str) and el.tag not in _SKIP
-               and _chrome(el)]:
+    for el in [el for el in body.iterdescendants() if not isinstance(el.tag, str) or
+               (el.tag not in _SKIP and _chrome(el))]:
         if el.getparent() is not None:
-            _drop(el)
+            _drop(el)  # comments go too, their tails kept (谷歌 in <a><!--kw-->谷歌</a>)
     order = [el for el in body.iter() if isinstance(el.tag, str)]
     text: dict = {}
     link: dict = {}
