@@ -83,6 +83,26 @@ def test_find_body_none_without_prose():
     assert find_body(lxml_html.fromstring("<html><body><div><a href='/'>首页</a></div></body></html>")) is None
 
 
+A0, A1, A2 = ARTICLE
+
+
+@pytest.mark.parametrize("paragraphs, expected", [
+    # a deck of subheads before the text (a question among them)
+    (["推动区域协调发展取得新突破", "在高质量发展中发挥引领作用", "区长出席", A0, A1], [A0, A1]),
+    (["出国前：政治科目会出啥考题？", "出国后：国家未来将如何发展？", A0, A1], [A0, A1]),
+    # photo captions before the text
+    (["5月9日，某某学院毕业生就业双选会现场。某某学院供图", "学生在服务中心实习。（记者 张三 摄）", A0], [A0]),
+    # a summary box that repeats the opening of the text, then a provenance line
+    ([A1, "本文首发于某某公众号", A0, A1, A2], [A0, A1, A2]),
+    # a byline and a dateline stay (assemble reads the byline)
+    (["本网记者 王磊", "新华社北京6月11日电", A0], ["本网记者 王磊", "新华社北京6月11日电", A0]),
+    # short lines with no prose after them are not trimmed to nothing
+    (["学校举行开学典礼", "新生代表发言"], ["学校举行开学典礼", "新生代表发言"]),
+])
+def test_lines_before_the_first_sentence(paragraphs, expected):
+    assert trim_paragraphs(paragraphs, HEADLINE) == expected
+
+
 @pytest.mark.parametrize("paragraphs, expected", [
     (["当前位置：首页 > 新闻中心", "正文第一段，有句号。", "正文第二段。"], ["正文第一段，有句号。", "正文第二段。"]),
     ([HEADLINE, "2024-06-11 来源：新华社 浏览次数：12", "正文。"], ["正文。"]),

@@ -307,6 +307,43 @@ def _tail_furniture(text: str) -> bool:
     return len(text) <= MAX_ACTIONS and bool(_ACTIONS.search(text)) and not _SENTENCE_END.search(text)
 
 
+#: A photo caption: ends in a photo credit (…供图, （记者 张三 摄）) or starts as one (图为…).
+_CAPTION = re.compile(r"(?:供图|供圖|(?<!拍)摄|(?<!拍)攝|摄影|攝影|资料图|資料圖|资料照片|資料照片|图片来源[:：][^，。]*)\s*[)）]?$|"
+                      r"^(?:图为|圖為|图片[:：]|图[:：]|圖[:：]|▲)")
+MAX_CAPTION = 80
+#: A credit before the text, kept: a byline, a source or editor label, a dateline (…电, …讯, …报道).
+_LEAD_CREDIT = re.compile(r"记者|通讯员|通訊員|作者|来源|來源|编辑|編輯|(?:[电電]|[讯訊]|报道|報導)$")
+#: A line with one of these is a sentence, not a heading.
+_CLAUSE = re.compile(r"[，,。；;]")
+MAX_HEADING_LINE = 30
+#: Lines looked at before the first sentence.
+MAX_LEAD_LINES = 8
+
+
+def _before_first_sentence(paragraphs: list[str], start: int) -> set[int]:
+    """Indexes of the lines before the first sentence that are not the article: a deck of
+    subheads (short, no clause), photo captions, a summary box that the text repeats later.
+    Bylines and datelines stay; nothing goes when no sentence follows.
+
+    :param paragraphs: the body's paragraphs.
+    :param start: the first paragraph after the breadcrumb, headline and date lines.
+    """
+    dropped: set[int] = set()
+    for i in range(start, min(len(paragraphs), start + MAX_LEAD_LINES)):
+        p = paragraphs[i]
+        if len(p) <= MAX_CAPTION and _CAPTION.search(p):
+            dropped.add(i)
+        elif p in paragraphs[i + 1:]:
+            dropped.add(i)  # a summary box: the text repeats it
+        elif labels.is_byline(p) or (len(p) <= MAX_HEADING_LINE and _LEAD_CREDIT.search(p)):
+            continue
+        elif len(p) <= MAX_HEADING_LINE and not _CLAUSE.search(p):
+            dropped.add(i)
+        else:
+            return dropped
+    return set()
+
+
 def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
     """The paragraphs without the page furniture at their start and end.
 
@@ -325,6 +362,7 @@ def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
             start += 1
             continue
         break
+    dropped = _before_first_sentence(paragraphs, start)
     end = len(paragraphs)
     editor_lines: list[str] = []  # kept after the text for assemble to read, what stands before them trimmed
     while end > start:
@@ -348,4 +386,4 @@ def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
                 and not any(_SENTENCE_END.search(q) for q in paragraphs[i + 1:end]):
             end = i
             break
-    return paragraphs[start:end] + editor_lines
+    return [p for i, p in enumerate(paragraphs[start:end], start) if i not in dropped] + editor_lines
