@@ -90,6 +90,8 @@ A0, A1, A2 = ARTICLE
     # a deck of subheads before the text (a question among them)
     (["推动区域协调发展取得新突破", "在高质量发展中发挥引领作用", "区长出席", A0, A1], [A0, A1]),
     (["出国前：政治科目会出啥考题？", "出国后：国家未来将如何发展？", A0, A1], [A0, A1]),
+    # an opening line that trails off (…) is the text, not a heading
+    (["他是一个财团继承人、他是一个现代风险投资的开拓者……", A0], ["他是一个财团继承人、他是一个现代风险投资的开拓者……", A0]),
     # photo captions before the text
     (["5月9日，某某学院毕业生就业双选会现场。某某学院供图", "学生在服务中心实习。（记者 张三 摄）", A0], [A0]),
     # a summary box that repeats the opening of the text, then a provenance line
@@ -194,3 +196,21 @@ def test_text_after_a_comment_inside_a_link_is_kept():
     page = ("<html><head><title>" + HEADLINE + "</title></head><body><div class='text'>"
             + first + _paras(ARTICLE) + "</div></body></html>")
     assert extract_generic(page, URL, "utf-8").paragraphs[0] == "谷歌(微博)在2014年收购的人工智能公司开发出一款新计算机。"
+
+
+def test_player_controls_do_not_make_a_one_paragraph_article_a_list():
+    # a video player's links (javascript:, icons without text) before a one-paragraph news item;
+    # teasers of other items (a heading and a summary each) elsewhere on the page
+    player = ("<div class='pic-video'><a href='/video/play/1.shtml'><img src='/v.jpg'></a><a>展开</a>"
+              "<div class='video-title'>《某某会客厅》之《城市影人》5月20日起电影频道22:00播出"
+              "<a href='javascript:void();'>收起</a></div><div class='mplayer'><div id='playerContainer'><img src='/poster.jpg'><a href='javascript:;'>会员跳过广告</a>"
+              "<a href='javascript:;'>了解详情</a><a href='javascript:;'></a><a href='#'></a>"
+              "<div class='settingItem'><span>循环播放</span></div><div class='sliderTime'>00:00</div>"
+              "<div class='errorInfoMsg'>很抱歉，当前视频播放失败</div></div></div></div>"
+              "<div class='reminder'><span>时长：01:45</span><span>建议WIFI下打开</span></div>")
+    item = "本网讯 以光影之名，探寻城市文化魅力。5月20日起，栏目将推出系列访谈节目，五位影人将讲述他们的成长故事和艺术生涯。一起期待吧！"
+    teasers = "".join(f"<li><div><h3><a href='/n/{i}.shtml'>第{i}部影片曝光海报 主演重磅回归</a></h3><p>日前，第{i}部影片发布多款海报，包括IMAX、杜比等6种制式。影片延续幽默特色，...</p></div></li>"
+                      for i in range(4))
+    page = ("<html><head><title>" + HEADLINE + "</title></head><body>"
+            f"<div class='pic-content'>{player}<p>{item}</p></div><ul class='top-news'>{teasers}</ul></body></html>")
+    assert extract_generic(page, URL, "utf-8").paragraphs == [item]

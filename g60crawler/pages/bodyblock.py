@@ -64,9 +64,9 @@ def _skipped(el, page_text: int) -> bool:
 
 
 def _chrome(el) -> bool:
-    """True if an element's class or id says widget, navigation, sidebar, footer or advert."""
+    """True if an element's class or id says widget, navigation, sidebar, footer, advert or media player."""
     classes = f"{el.get('class', '')} {el.get('id', '')}"
-    return classes != " " and (is_widget(el) or bool(_CHROME.search(classes)))
+    return classes != " " and (is_widget(el) or bool(_CHROME.search(classes)) or "player" in classes.lower())
 
 
 def find_body(root):
@@ -96,8 +96,8 @@ def find_body(root):
         st.text += n
         if in_link:
             st.link += n
-        if el.tag == "a" and el.get("href"):
-            st.links += 1
+        if el.tag == "a" and st.text and _goes_somewhere(el.get("href")):
+            st.links += 1  # a control (javascript:, #) or an icon is not an item of a list
         if n >= MIN_TEXT and not in_link:
             st.paras += 1
         parent = el.getparent()
@@ -243,6 +243,12 @@ def _drop(el) -> None:
     parent.remove(el)
 
 
+def _goes_somewhere(href: str | None) -> bool:
+    """True for a link to another page (not ``#``, ``javascript:``, or none)."""
+    href = (href or "").strip()
+    return bool(href) and not href.startswith("#") and not href.lower().startswith("javascript:")
+
+
 def _own_text(el) -> str:
     """An element's own text: its text and its children's tails, without whitespace."""
     parts = [el.text or ""]
@@ -314,8 +320,8 @@ MAX_CAPTION = 80
 #: A credit before the text, kept: a byline, a source or editor label, a dateline (…电, …讯, …报道).
 _LEAD_CREDIT = re.compile(r"记者|通讯员|通訊員|作者|来源|來源|编辑|編輯|(?:[电電]|[讯訊]|报道|報導)$")
 #: A line with one of these is a sentence, not a heading.
-_CLAUSE = re.compile(r"[，,。；;]")
-MAX_HEADING_LINE = 30
+_CLAUSE = re.compile(r"[，,。；;、…]")
+MAX_HEADING_LINE = 40
 #: Lines looked at before the first sentence.
 MAX_LEAD_LINES = 8
 
