@@ -111,3 +111,36 @@ def test_meta_title_with_markup():
     page = _page(f"{HEADLINE}——副题_{SITE}",
                  meta=f"<meta name='ArticleTitle' content='{HEADLINE}&lt;div&gt;——副题&lt;/div&gt;'>")
     assert extract_generic(page, "https://www.example.gov.cn/a.html", "utf-8").title == f"{HEADLINE}——副题"
+
+
+# the part after the last separator of a <title> is the site's name only when it reads as one
+TITLE_PAGES = [
+    # a '|' inside the headline, no heading: the rest is a clause, not a site
+    # a channel after the site name in a <title> that names no article: the heading is the headline
+    ("site and channel only in the title",
+     _page("某某科普-辟谣文章", article_head=f"<div class='title'>{HEADLINE}</div>", footer="<p>版权所有：某某科普</p>"), HEADLINE),
+    ("bar inside the headline",
+     _page("书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来"), "书记市长这一周 | 奋马扬鞭争春色，“虎”力全开向未来"),
+    # a middle dot inside a date (5·19) in the <title> and the h1
+    ("middle dot in a date",
+     _page("就在这个周末，超60家景区推门票半价！5·19中国旅游日送出“文旅大礼包”",
+           article_head="<h1>就在这个周末，超60家景区推门票半价！5·19中国旅游日送出“文旅大礼包”</h1>"),
+     "就在这个周末，超60家景区推门票半价！5·19中国旅游日送出“文旅大礼包”"),
+    # the site's name first in the <title>; a 关联稿件： heading after the body
+    ("site first in the title, a label heading after the body",
+     _page("某某县人民政府 | 某某县2015年国民经济和社会发展统计公报",
+           article_head="<h1 class='article-title'>某某县2015年国民经济和社会发展统计公报</h1>",
+           meta="<meta name='ArticleTitle' content='某某县2015年国民经济和社会发展统计公报'>")
+     .replace("<div class='footer'>", "<h3>关联稿件：</h3><div class='footer'>"),
+     "某某县2015年国民经济和社会发展统计公报"),
+    # the channel before the headline in og:title and twitter:title, after it in the <title>
+    ("channel prefix in the meta titles",
+     _page(f"{HEADLINE} - 护理动态", article_head=f"<h1>{HEADLINE}</h1>",
+           meta=f"<meta property='og:title' content='护理动态 - {HEADLINE}'>"
+                f"<meta name='twitter:title' content='护理动态 - {HEADLINE}'>"), HEADLINE),
+]
+
+
+@pytest.mark.parametrize("name, page, headline", TITLE_PAGES, ids=[c[0] for c in TITLE_PAGES])
+def test_title_parts_that_are_not_the_site(name, page, headline):
+    assert extract_generic(page, "https://www.example.cn/a.html", "utf-8").title == headline

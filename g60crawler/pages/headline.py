@@ -49,6 +49,7 @@ _HEADINGS = ("//body//*[self::h1 or self::h2 or self::h3 or "
 MIN_HEADLINE = 4
 #: Short channel names taken off before a site name (``_商贸_产业资讯_新浪网``).
 MAX_CHANNELS = 3
+MAX_CHANNEL_NAME = 8
 _TAG = re.compile(r"<[^>]*>")
 #: A short text ending in one of these is a site's name (北医新闻网), not a headline.
 _SITE_NAME = re.compile(r"^[^，。；：！？,;!?]{2,10}(?:网|网站|门户|门户网站|政府|频道|官网)$")
@@ -76,9 +77,21 @@ def site_names(root, title_tag: str | None) -> set[str]:
     for m in _COPYRIGHT.finditer(clean_text(footer_text)):
         names.add(m.group(1))
     parts = _STRONG_SEPARATOR.split(clean_text(title_tag))
-    if len(parts) >= 2:
+    if len(parts) >= 2 and _reads_as_site(parts[-1], parts[0]):
         names.add(parts[-1])
     return {n for n in names if 2 <= len(n) <= 40}
+
+
+#: The last word of a newspaper's or broadcaster's name.
+_MEDIA_WORD = re.compile(r"(?:日报|晚报|早报|时报|商报|日報|晚報|時報|电视台|電視台|电台|電台|在线|在線|新闻|新聞)$")
+
+
+def _reads_as_site(part: str, first: str) -> bool:
+    """True if the last part of a ``<title>`` can be the site's or channel's name: no clause or
+    quotation in it, and a site word at its end, or as short as a channel's name, or shorter than
+    the first part (not the headline after the site's name: ``某某县人民政府 | 某某县统计公报``)."""
+    return not _has_punct(part) and (bool(_SITE_WORD.search(part) or _MEDIA_WORD.search(part))
+                                     or len(part) < len(first) or len(part) <= MAX_CHANNEL_NAME)
 
 
 def strip_site_suffix(text: str | None, names: set[str]) -> str:
@@ -107,7 +120,7 @@ def strip_site_suffix(text: str | None, names: set[str]) -> str:
                 or (_SITE_WORD.search(part) and len(part) <= 20 and not _has_punct(part)):
             cut = sep.start()
             continue
-        if cut < end and channel_room and len(part) <= 8 and not _has_punct(part) \
+        if cut < end and channel_room and len(part) <= MAX_CHANNEL_NAME and not _has_punct(part) \
                 and _STRONG_SEPARATOR.fullmatch(sep.group()):
             channel_room -= 1  # 标题_今日芜湖_芜湖市人民政府, 标题__商贸_产业资讯_新浪网: channels before the site
             cut = sep.start()
@@ -193,7 +206,7 @@ def choose_headline(root, body=None) -> str | None:
             nearest = len(headings) - 1
     if nearest is not None:
         headings[nearest][1] += 3
-    sources = [title_tag] + metas
+    sources = list(dict.fromkeys([title_tag] + metas))  # og:title and twitter:title saying the same are one source
     candidates: dict[str, float] = {}
     for stripped, bonus, _el in headings:
         score = 10 * sum(_agrees(stripped, s) for s in sources) + bonus + len(stripped) / 1000
