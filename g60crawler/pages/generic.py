@@ -34,10 +34,16 @@ _gne_utils.config.clear()
 _EXTRACTOR = GeneralNewsExtractor()
 _TIME = TimeExtractor()
 
-_LABELLED_DATE = re.compile(
-    r"(?:发布时间|发布日期|发表时间|时间|日期)\s*[:：]\s*"
-    r"((?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)"
-)
+_DATE_TEXT = (r"((?:19|20)\d\d\s*[-/.年]\s*\d{1,2}\s*[-/.月]\s*\d{1,2}\s*日?"
+              r"(?:\s*\d{1,2}[:：]\d{2}(?:[:：]\d{2})?)?)")
+#: A publication label (发布日期), tried first: a 政务公开 table shows 成文日期 before it.
+_PUBLISHED_DATE = re.compile(r"(?:发布|发表|发稿|公开|刊发)(?:时间|日期)\s*[:：]\s*" + _DATE_TEXT)
+#: Any date label but those of another day (成文, 印发, 生效, 实施, 截止, 失效).
+_LABELLED_DATE = re.compile(r"(?<!成文)(?<!印发)(?<!生效)(?<!实施)(?<!截止)(?<!失效)(?<!有效)(?:时间|日期)\s*[:：]\s*"
+                            + _DATE_TEXT)
+_DATE_ONLY = re.compile(_DATE_TEXT)
+#: How far after the headline, in characters of page text, its date line may be.
+HEADLINE_DATE_REACH = 120
 _DATE_LIKE = ("*[self::time or contains(@class, 'date') or contains(@class, 'time') "
               "or contains(@class, 'meta') or contains(@class, 'info')]")
 
@@ -66,10 +72,11 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
         raw.paragraphs, raw.images = trim_paragraphs(body.paragraphs, raw.title), body.images
     page_text = clean_text(" ".join(
         sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
-    m = _LABELLED_DATE.search(halfwidth_digits(page_text))
+    folded = halfwidth_digits(page_text)
+    m = _PUBLISHED_DATE.search(folded) or _LABELLED_DATE.search(folded)
     if m:
         raw.dates.append(("page", m.group(1)))
-    elif (shown := _date_element(sel, raw.title)) is not None:
+    elif (shown := _date_element(sel, raw.title) or _date_after_headline(folded, raw.title)) is not None:
         raw.dates.append(("page", shown))
     elif publish_time := found.get("publish_time") or _publish_time(sel.root):
         raw.dates.append(("generic", publish_time))
@@ -130,6 +137,25 @@ def _date_element(sel: Selector, title: str | None) -> str | None:
         text = node.attrib.get("datetime") or " ".join(node.css("::text").getall())
         if parse_published(text):
             return clean_text(text)
+    return None
+
+
+def _date_after_headline(page_text: str, title: str | None) -> str | None:
+    """The first date in the text just after the headline (its date line: ``2005年03月31日03:18 某报``).
+
+    :param page_text: the page's text, digits half-width.
+    :param title: the headline.
+    """
+    title = clean_text(title)
+    if not title:
+        return None
+    at = page_text.find(title)
+    while at >= 0:
+        end = at + len(title)
+        m = _DATE_ONLY.search(page_text, end, end + HEADLINE_DATE_REACH)
+        if m:
+            return m.group(1)
+        at = page_text.find(title, end)
     return None
 
 
