@@ -10,13 +10,18 @@ extracts now becomes an article. An article whose stored pages are incomplete
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 
 from .. import normalize
 from ..archive.store import Archive
 from ..assemble import build_article
-from ..items import ArticleItem, ListEntry
+from ..items import ArticleItem, FailureItem, ListEntry, RawArticle
 from .pages import Incomplete, extract_page, join_article
+
+
+#: Articles read and committed together: a kill loses at most one batch.
+BATCH = 500
 
 
 @dataclass
@@ -30,22 +35,21 @@ class ReparseCounts:
     skipped: int = 0  # articles with no stored 200 capture of their pages: nothing to re-extract from
 
 
-def _extract(archive: Archive, captures: list[tuple], kind: str, entry: ListEntry | None):
-    """The article the captures (id, url, headers; one per page) make, with the list entry's evidence.
+def extract_article(pages: dict[str, tuple[str, bytes, dict]], first_url: str, kind: str,
+                    entry: ListEntry | None) -> ArticleItem | FailureItem:
+    """The article its stored pages make, with the list entry's evidence: no archive, no I/O.
 
-    :raises Incomplete: a page links a next page that is not among the captures.
+    :param pages: (url, raw bytes, headers) of each stored page, by canonical URL.
+    :param first_url: the URL of a stored page of the article (its first page is looked up from it).
+    :param kind: the article's kind (``article`` or a static page).
+    :param entry: the list entry seen for the article, or None.
+    :raises Incomplete: a page links a next page that is not among the stored pages.
     """
-    by_url = {normalize.canonical_url(url): (capture_id, url, headers) for capture_id, url, headers in captures}
+    def page_at(url: str) -> RawArticle | None:
+        found = pages.get(normalize.canonical_url(url))
+        return None if found is None else extract_page(*found)
 
-    def page_at(url: str):
-        found = by_url.get(normalize.canonical_url(url))
-        if found is None:
-            return None
-        capture_id, page_url, headers = found
-        return extract_page(page_url, archive.capture_body(capture_id), json.loads(headers))
-
-    first_url = normalize.first_page_url(captures[0][1])
-    first = page_at(first_url) or page_at(captures[0][1])
+    first = page_at(normalize.first_page_url(first_url)) or page_at(first_url)
     raw = join_article(first, page_at)
     raw.kind = kind
     raw.list_entry = entry
@@ -54,48 +58,99 @@ def _extract(archive: Archive, captures: list[tuple], kind: str, entry: ListEntr
     return build_article(raw)
 
 
-def reparse(archive: Archive) -> ReparseCounts:
-    """Re-extract all articles and failed pages from their captures; commits as it goes.
+def _pages(rows) -> dict[str, tuple[str, bytes, dict]]:
+    """(url, raw bytes, headers) by canonical URL, from capture rows (url, headers, data, compression)."""
+    return {normalize.canonical_url(url): (url, zlib.decompress(data) if compression == "zlib" else data,
+                                           json.loads(headers))
+            for url, headers, data, compression in rows}
+
+
+def _in(values) -> str:
+    return ",".join("?" * len(values))
+
+
+def _list_entries(archive: Archive, urls: list[str]) -> dict[str, ListEntry]:
+    """The first list entry seen for each URL (as :meth:`Archive.list_entry`), in one query."""
+    entries: dict[str, ListEntry] = {}
+    for row in archive.conn.execute(
+            f"SELECT url, section, list_title, list_date, list_url FROM listings WHERE url IN ({_in(urls)}) "
+            "ORDER BY first_seen DESC, section DESC", urls):
+        entries[row[0]] = ListEntry(*row)  # the last written is the first seen
+    return entries
+
+
+def _batches(archive: Archive, batch: int):
+    """The articles a batch at a time: (id, kind, first URL, content hash, its pages' capture rows, list entry).
+
+    Three queries a batch: the articles, their current versions' 200 captures with
+    their bytes, and their list entries.
+    """
+    last = 0
+    while True:
+        articles = archive.conn.execute(
+            "SELECT a.id, a.kind, v.id, v.url FROM articles a JOIN article_versions v "
+            "ON v.article_id = a.id AND v.version = a.current_version WHERE a.id > ? ORDER BY a.id LIMIT ?",
+            (last, batch)).fetchall()
+        if not articles:
+            return
+        last = articles[-1][0]
+        versions = [version_id for _, _, version_id, _ in articles]
+        captures: dict[int, list[tuple]] = {}
+        for version_id, url, headers, data, compression in archive.conn.execute(
+                "SELECT c.version_id, c.url, c.headers, b.data, b.compression FROM captures c "
+                f"JOIN blobs b ON b.sha256 = c.sha256 WHERE c.version_id IN ({_in(versions)}) AND c.status = 200 "
+                "ORDER BY c.id", versions):
+            captures.setdefault(version_id, []).append((url, headers, data, compression))
+        entries = _list_entries(archive, [normalize.canonical_url(url) for *_, url in articles])
+        yield [(article_id, kind, url,
+                # the version's own pages (url, url_2 …); a copy under another URL links here too
+                [c for c in captures.get(version_id, ()) if normalize.first_page_url(c[0]) == url],
+                entries.get(normalize.canonical_url(url)))
+               for article_id, kind, version_id, url in articles]
+
+
+def reparse(archive: Archive, batch: int = BATCH) -> ReparseCounts:
+    """Re-extract all articles and failed pages from their captures; commits a batch at a time.
+
+    A kill loses at most the uncommitted batch; running reparse again redoes it.
 
     :param archive: the archive (the caller holds its lock).
+    :param batch: articles read and committed together.
     """
     counts = ReparseCounts()
-    articles = archive.conn.execute(
-        "SELECT a.id, a.kind, v.id, v.url FROM articles a JOIN article_versions v "
-        "ON v.article_id = a.id AND v.version = a.current_version ORDER BY a.id").fetchall()
-    for article_id, kind, version_id, url in articles:
-        # the version's own pages (url, url_2 …); a copy under another URL links here too
-        captures = [c for c in archive.conn.execute(
-            "SELECT id, url, headers FROM captures WHERE version_id = ? AND status = 200 ORDER BY id", (version_id,))
-            if normalize.first_page_url(c[1]) == url]
-        if not captures:
-            counts.skipped += 1
-            continue
-        counts.articles += 1
-        try:
-            item = _extract(archive, captures, kind, archive.list_entry(url))
-        except Incomplete:
-            counts.incomplete += 1  # never replace a version with part of the article
-            continue
-        if not isinstance(item, ArticleItem):
-            counts.no_longer_extractable += 1  # keep what the archive has; the old code did better
-            continue
-        if archive.reparsed(article_id, item):
-            counts.changed += 1
-        else:
-            counts.unchanged += 1
+    for articles in _batches(archive, batch):
+        for article_id, kind, url, captures, entry in articles:
+            if not captures:
+                counts.skipped += 1
+                continue
+            counts.articles += 1
+            try:
+                item = extract_article(_pages(captures), captures[0][0], kind, entry)
+            except Incomplete:
+                counts.incomplete += 1  # never replace a version with part of the article
+                continue
+            if not isinstance(item, ArticleItem):
+                counts.no_longer_extractable += 1  # keep what the archive has; the old code did better
+                continue
+            if archive.reparsed(article_id, item):
+                counts.changed += 1
+            else:
+                counts.unchanged += 1
         archive.commit()
     failed = archive.conn.execute(
-        "SELECT f.url, c.id, c.url, c.headers FROM failures f JOIN captures c ON c.id = f.capture_id "
-        "WHERE f.resolved_at IS NULL AND c.status = 200").fetchall()
-    for url, capture_id, capture_url, headers in failed:
-        try:
-            item = _extract(archive, [(capture_id, capture_url, headers)], "article", archive.list_entry(url))
-        except Incomplete:
-            continue  # still incomplete: the failure stays
-        if isinstance(item, ArticleItem):
-            archive.record_article(item, None)
-            archive.link_capture(capture_id, item.canonical_url)
-            counts.failures_recovered += 1
-            archive.commit()
+        "SELECT f.url, c.id, c.url, c.headers, b.data, b.compression FROM failures f "
+        "JOIN captures c ON c.id = f.capture_id JOIN blobs b ON b.sha256 = c.sha256 "
+        "WHERE f.resolved_at IS NULL AND c.status = 200")
+    while rows := failed.fetchmany(batch):
+        for url, capture_id, capture_url, headers, data, compression in rows:
+            try:
+                item = extract_article(_pages([(capture_url, headers, data, compression)]), capture_url,
+                                       "article", archive.list_entry(url))
+            except Incomplete:
+                continue  # still incomplete: the failure stays
+            if isinstance(item, ArticleItem):
+                archive.record_article(item, None)
+                archive.link_capture(capture_id, item.canonical_url)
+                counts.failures_recovered += 1
+        archive.commit()
     return counts
