@@ -5,7 +5,8 @@ machines are shared and noisy); the parts write their full results as JSON
 under benchmarks/results/ and their method in docs/. None of this runs in the
 test suite.
 
-    python -m benchmarks            # crawl 10k (+ memory at 50k), extraction, archive writes, search at 100k
+    python -m benchmarks            # crawl 10k (+ memory at 50k), extraction, archive writes, search at 100k,
+                                    # reparse at 100k
     python -m benchmarks --quick    # smaller sizes, for a check that everything still runs
     python -m benchmarks --only extraction,archive
 """
@@ -14,10 +15,13 @@ from __future__ import annotations
 
 import argparse
 import json
+import shutil
 import subprocess
 import sys
 import time
 from pathlib import Path
+
+from benchmarks import report
 
 ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "benchmarks" / "results"
@@ -30,6 +34,8 @@ PARTS = {
               ["--articles", "1000", "--repeat", "1"]),
     "search": ("benchmarks.search_bench", ["--articles", "100000"], ["--articles", "5000", "--reps", "5"]),
     "first_contact": ("benchmarks.first_contact", [], ["--only", "trs,mainhost"]),
+    "reparse": ("benchmarks.reparse_bench", ["--articles", "100000", "--repeat", "3", "--profile"],
+                ["--articles", "2000", "--repeat", "1"]),
 }
 
 
@@ -43,17 +49,19 @@ def summary() -> list[tuple[str, str, str, str]]:
     rows = []
     crawl = _load("crawl").get("medians", {})
     if crawl:
-        rows.append(("full crawl vs links-only baseline spider, pages/s",
+        server = _load("crawl").get("server", {}).get("kind", "?")
+        rows.append((f"full crawl vs links-only baseline spider, pages/s (server: {server})",
                      f"{crawl['full_pages_per_second']:.0f} vs {crawl['baseline_pages_per_second']:.0f}",
                      f"{crawl['ratio_full_to_baseline']:.2f}", ">= 0.70"))
         rows.append(("unchanged re-crawl of the full archive", f"{crawl['recrawl_wall_seconds']:.1f} s, "
                      f"{crawl['recrawl_requests']} requests", "", "< 10 s, 7 requests"))
     scale = _load("crawl").get("scale", {})
-    if scale.get("full") and crawl:
-        rows.append(("peak RSS of the crawl, 10k vs 50k articles",
-                     f"{crawl['full_max_rss_mib']:.0f} vs {scale['full']['max_rss_mib']:.0f} MiB",
-                     f"{scale['full']['max_rss_mib'] / crawl['full_max_rss_mib']:.2f} for 5x the articles",
-                     "not in proportion"))
+    if crawl:
+        big = scale.get("full", {}).get("max_rss_mib")
+        rows.append((f"peak RSS of the crawl, {_load('crawl')['articles']:,} vs {scale.get('articles', 0):,} articles",
+                     f"{crawl['full_max_rss_mib']:.0f} vs " + (f"{big:.0f} MiB" if big else "(no --scale run)"),
+                     f"{big / crawl['full_max_rss_mib']:.2f} for {scale['articles'] / _load('crawl')['articles']:.0f}x "
+                     "the articles" if big else "", "<= 99 / 119 MiB (10k / 50k)"))
     extraction = _load("extraction")
     for label, r in extraction.items():
         rows.append((f"extraction, {label} ({r['pages']}, {r['mean_page_kb']:.0f} KB), ms/page",
@@ -87,6 +95,11 @@ def summary() -> list[tuple[str, str, str, str]]:
         rows.append((f"first contact, {len(contact)} variants: fewest right of section/title/date/body, strays",
                      ", ".join(f"{t} {g[0]}/{g[1]} ({g[2]} strays)" for t, g in right.items()), "",
                      ">= 95%, 0 strays"))
+    reparse = _load("reparse").get("medians", {})
+    if reparse:
+        rows.append((f"reparse of {_load('reparse')['articles']:,} articles vs extraction alone, articles/s",
+                     f"{reparse['reparse_per_s']:.0f} vs {reparse['extraction_per_s']:.0f}",
+                     f"{reparse['ratio']:.2f}", ">= 0.50"))
     return rows
 
 
@@ -100,6 +113,9 @@ def main(argv=None) -> int:
     if unknown:
         parser.error(f"unknown part(s) {','.join(unknown)}; known: {','.join(PARTS)}")
     status = 0
+    if "crawl" in chosen and not shutil.which("nginx"):
+        print("note: nginx is not on PATH, so the crawl benchmark serves with tests.mirror_server, too slow for a "
+              "meaningful ratio; on Debian `bash benchmarks/setup-nginx` installs nginx", flush=True)
     for name in chosen:
         module, full, quick = PARTS[name]
         print(f"== {name}: python -m {module} {' '.join(quick if args.quick else full)}", flush=True)
@@ -107,6 +123,8 @@ def main(argv=None) -> int:
         done = subprocess.run([sys.executable, "-m", module, *(quick if args.quick else full)], cwd=ROOT)
         print(f"== {name}: exit {done.returncode} after {time.monotonic() - started:.0f} s", flush=True)
         status = status or done.returncode
+    for path in report.write_docs():  # every generated page, from the results files as they now are
+        print(f"wrote {path.relative_to(ROOT)}")
     rows = summary()
     widths = [max(len(r[i]) for r in rows + [("figure", "measured", "ratio", "target")]) for i in range(4)]
     print()

@@ -24,7 +24,10 @@ crawl process (``os.wait4``), cross-checked with polled ``VmHWM`` and Scrapy's
 
 The server is nginx when ``nginx`` is on PATH (a private config and prefix in the
 work folder, ``root <portal>/$host``, answering the proxy-form requests Scrapy sends
-to an HTTP proxy), else the project's ``python -m tests.mirror_server``.
+to an HTTP proxy), else the project's ``python -m tests.mirror_server`` (whose own
+speed then bounds both crawls). On Debian, ``bash benchmarks/setup-nginx`` installs
+nginx; the results record the server used (``server.kind``) and the table prints it.
+docs/benchmarks-crawl.md is generated from the results (benchmarks/report.py).
 
 ``--scale 50000`` then crawls (b), and the baseline (a), once over a 50,000-article
 portal: peak RSS at 10k against 50k. When the full crawl runs at less than
@@ -612,7 +615,8 @@ def main(argv: list[str] | None = None) -> int:
     portal_info["warm_up"] = warm(portal_dir)
     with Server(portal_dir, args.workdir, args.server) as server:
         result["server"] = {"kind": server.kind, "version": server.version}
-        log(f"server: {server.kind} at {server.url}")
+        log(f"server: {server.kind} at {server.url}" + ("" if server.kind == "nginx" else
+            " (nginx is not on PATH: `bash benchmarks/setup-nginx` installs it; this server bounds both crawls)"))
         repeats = [repeat_once(server, args.workdir, r) for r in range(1, args.repeat + 1)]
         result["repeats"] = repeats
         result["medians"] = medians_of(repeats)
@@ -663,7 +667,20 @@ def main(argv: list[str] | None = None) -> int:
         print()
         print(profile_text(prof))
     print(f"\nwrote {args.out} ({result['seconds'] / 60:.1f} min)")
+    render_docs(args.out)
     return 0
+
+
+def render_docs(out: Path) -> None:
+    """docs/benchmarks-crawl.md from the results just written (benchmarks/report.py), when they are the project's.
+
+    :param out: the results file written (another ``--out`` is an experiment: the docs stay).
+    """
+    from benchmarks import report
+
+    if out.resolve() == RESULTS.resolve():
+        for path in report.write_docs(["crawl"]):
+            print(f"wrote {path.relative_to(PROJECT)}")
 
 
 def profile_text(prof: dict) -> str:

@@ -87,9 +87,160 @@ def render_reparse(r: dict) -> str:
     return "\n".join(out) + "\n"
 
 
-#: results name -> (docs page, renderer)
-PAGES: dict[str, tuple[str, Callable[[dict], str]]] = {
-    "reparse": ("benchmarks-reparse.md", render_reparse),
+# ------------------------------------------------------------------ crawl
+
+def _pyspy_rows(rows: list[dict], limit: int = 15) -> list[list[str]]:
+    return [[f"{100 * r['share']:.1f}", _num(r["samples"]), f"`{r['function']}`"] for r in rows[:limit]]
+
+
+def render_crawl(r: dict) -> str:
+    """docs/benchmarks-crawl.md from benchmarks/results/crawl.json."""
+    med, portal_info, server = r["medians"], r["portal"], r["server"]
+    n, repeats = r["articles"], r["repeats"]
+    per = ", ".join(f"{x['ratio_full_to_baseline']:.2f}" for x in repeats)
+    server_text = f"{server['kind']} ({server['version']})" if server.get("version") else server["kind"]
+    out = [
+        "# Crawl benchmark: throughput, incremental re-crawl, memory",
+        "",
+        "How fast a full crawl is against a links-only Scrapy spider fetching the same URLs, what an "
+        "unchanged re-crawl costs and how memory grows with the size of the portal. The machine is shared "
+        "and noisy, so each throughput figure is a ratio to a baseline measured in the same run, and each is "
+        "a median over the repeats.",
+        "",
+        f"**Result.** A full `scrapy crawl g60` into a fresh archive fetches "
+        f"**{med['full_pages_per_second']:.0f} pages/s**; the baseline spider fetches the same "
+        f"{_num(med['baseline_pages'])} URLs at **{med['baseline_pages_per_second']:.0f} pages/s**. The ratio is "
+        f"**{med['ratio_full_to_baseline']:.2f}** ({per} per repeat; target >= 0.70). An unchanged re-crawl makes "
+        f"**{med['recrawl_requests']:.0f} requests in {med['recrawl_wall_seconds']:.2f} s**.",
+        "",
+        "## The table",
+        "",
+        f"{_num(n)} articles, medians of {len(repeats)} repeat(s), served by {server_text}, code "
+        f"`g60crawler_sha256` {r['g60crawler_sha256'].get('start', '?')}:",
+        "",
+        *_table(["", "baseline (a)", "g60 full (b)", "(b)/(a)"], [
+            ["pages (`downloader/response_count`)", _num(med["baseline_pages"]), _num(med["full_pages"]), ""],
+            ["crawl time, s (Scrapy `elapsed_time_seconds`)", _num(med["baseline_elapsed_seconds"], 1),
+             _num(med["full_elapsed_seconds"], 1), ""],
+            ["**pages/s**", f"**{med['baseline_pages_per_second']:.1f}**", f"**{med['full_pages_per_second']:.1f}**",
+             f"**{med['ratio_full_to_baseline']:.2f}**"],
+            ["pages/s by process wall time", _num(med["baseline_pages_per_wall_second"], 1),
+             _num(med["full_pages_per_wall_second"], 1), f"{med['ratio_full_to_baseline_wall']:.2f}"],
+            ["CPU s (user + sys)", _num(med["baseline_cpu_seconds"], 1), _num(med["full_cpu_seconds"], 1), ""],
+            ["peak RSS, MiB (`ru_maxrss`)", _num(med["baseline_max_rss_mib"]), _num(med["full_max_rss_mib"]), ""],
+        ], right={1, 2, 3}),
+        "",
+        "Per repeat, pages/s: baseline " + " / ".join(f"{x['baseline']['pages_per_second']:.1f}" for x in repeats)
+        + "; full crawl " + " / ".join(f"{x['full']['pages_per_second']:.1f}" for x in repeats)
+        + ". Full crawls' exit codes: " + ", ".join(str(x["full"]["exit_code"]) for x in repeats)
+        + "; archive articles: " + ", ".join(_num(x["full"].get("archive", {}).get("articles", 0)) for x in repeats)
+        + ", failures: " + ", ".join(str(x["full"].get("archive", {}).get("failures", "?")) for x in repeats) + ".",
+        "",
+        f"**Unchanged re-crawl (c)** into the archive of (b): **{med['recrawl_requests']:.0f} requests**, "
+        f"{med['recrawl_wall_seconds']:.2f} s wall per process ({med['recrawl_elapsed_seconds']:.2f} s of "
+        f"crawling, the rest is interpreter start-up and imports), peak RSS {med['recrawl_max_rss_mib']:.0f} MiB.",
+    ]
+    scale = r.get("scale")
+    if scale:
+        big = scale["articles"]
+        rows = [["g60 full", _num(scale["full_rss_small_mib"]), _num(scale["full"]["max_rss_mib"]),
+                 f"x{scale['full_rss_growth']:.2f} (articles x{big / n:.0f})"]]
+        if scale.get("baseline"):
+            rows.append(["baseline", _num(scale["baseline_rss_small_mib"]), _num(scale["baseline"]["max_rss_mib"]),
+                         f"x{scale['baseline_rss_growth']:.2f}"])
+        out += ["", "## Memory", "", "Peak RSS of the crawl process (`ru_maxrss` from `os.wait4`):", "",
+                *_table(["peak RSS, MiB", f"{_num(n)} articles", f"{_num(big)} articles", "growth"], rows, {1, 2}),
+                "",
+                f"**At {_num(big)} articles** (one run each): full crawl {scale['full']['pages_per_second']:.1f} pages/s"
+                + (f" against a baseline of {scale['baseline']['pages_per_second']:.1f}, ratio "
+                   f"{scale['ratio_full_to_baseline']:.2f}" if scale.get("baseline") else "")
+                + f"; {_num(scale['full']['pages'])} pages in {scale['full']['elapsed_seconds']:.0f} s, "
+                f"exit {scale['full']['exit_code']}, archive {scale['full'].get('archive', {}).get('bytes', 0) / 2**30:.2f} GiB."]
+    sections = portal_info.get("sections", {})
+    total = sum(sections.values()) or 1
+    out += [
+        "",
+        "## Method",
+        "",
+        f"- **Synthetic portal** (`python -m benchmarks.synthetic_portal OUT --articles N [--seed 1]`, seed "
+        f"{r['seed']}): the mirror layout of `fixtures/README.md`: robots.txt, a home page, 关于我们, the six news "
+        "sections with TRS list pages, and N article pages in the two known templates with the full chrome of "
+        "the saved pages (the module's docstring has the details). This run: "
+        f"{_num(portal_info['files'])} files, {portal_info['bytes'] / 2**20:,.0f} MiB, {_num(portal_info['list_pages'])} "
+        f"list pages, {portal_info['article_bytes_mean'] / 1024:.1f} KiB per article page on average; sections "
+        + ", ".join(f"{k} {100 * v / total:.0f}%" for k, v in sections.items())
+        + f". A full crawl fetches {_num(portal_info['crawl_urls'])} URLs.",
+        f"- **Server**: {server_text}. nginx when it is on PATH (Debian: `bash benchmarks/setup-nginx` installs "
+        "it), else `python -m tests.mirror_server`, whose own speed then bounds both crawls, so the ratio says "
+        "little about the crawler. `results/crawl.json` records the server (`server.kind`) and the benchmark "
+        "prints it.",
+        "- **(a) baseline**: `scrapy runspider benchmarks/baseline_spider.py`, the same URLs with the project's "
+        "settings and downloader middlewares, parsing links only: no extraction, no items, no pipeline.",
+        "- **(b) full crawl**: `scrapy crawl g60 -s G60_ARCHIVE=<fresh file>`; **(c)** repeats it into the same "
+        "archive with the portal unchanged.",
+        "- Every crawl is a subprocess with " + " ".join(f"`-s {k}={v}`" for k, v in r["settings"]["scrapy_s"].items())
+        + " and `http_proxy` set to the server.",
+        f"- **pages/s**: {r['settings']['pages_per_second']}; **peak RSS**: {r['settings']['peak_rss']}.",
+        "- The crawls run from a snapshot of the code taken when the run starts; each records the hash of the "
+        "sources it ran.",
+    ]
+    prof = r.get("profile")
+    if prof:
+        out += ["", "## Profile: where the full crawl's time goes", "", f"Profiled because the {prof['reason']}."]
+        sp = prof.get("py_spy")
+        if sp and "top_own" in sp:
+            out += ["", f"py-spy ({sp['rate_hz']} Hz, {_num(sp['samples'])} samples over {sp['wall_seconds']:.0f} s), "
+                    "top by own samples (C code such as zlib counts in its Python caller):", "",
+                    *_table(["own %", "samples", "function"], _pyspy_rows(sp["top_own"]), {0, 1}),
+                    "", "py-spy, g60crawler functions by cumulative samples:", "",
+                    *_table(["cum %", "samples", "function"], _pyspy_rows(sp["g60crawler_top_cumulative"]), {0, 1})]
+        cp = prof.get("cprofile")
+        if cp:
+            out += ["", f"cProfile ({cp['total_s']} s under the profiler, {_num(cp['pages'])} pages), top by own time:",
+                    "", *_table(["own s", "cumulative s", "calls", "function"], _profile_rows(cp["top_own"]), {0, 1, 2}),
+                    "", "cProfile, g60crawler functions by cumulative time:", "",
+                    *_table(["own s", "cumulative s", "calls", "function"],
+                            _profile_rows(cp["g60crawler_top_cumulative"]), {0, 1, 2})]
+    out += [
+        "",
+        "## Reproduce",
+        "",
+        "From the project folder:",
+        "",
+        "    bash benchmarks/setup-nginx        # Debian: installs nginx-light with apt-get (once); optional",
+        f"    .venv/bin/python -m {r['command'].removeprefix('python -m ')}",
+        "",
+        f"This run took {r['seconds'] / 60:.1f} min (machine: {r['machine']['cpus']} CPUs, load "
+        + " / ".join(f"{x:.1f}" for x in r["machine"].get("load_at_start", []))
+        + f" at the start; Python {r['versions']['python']}, Scrapy {r['versions']['scrapy']}, "
+        f"SQLite {r['versions']['sqlite']}; {r['generated']}). It writes `benchmarks/results/crawl.json` (every "
+        "crawl's figures, the medians, the profiles and the scale run) and this page from it. `python -m "
+        "benchmarks.crawl_bench --help` lists the options (`--server`, `--profile`, `--set NAME=VALUE`, "
+        "`--no-snapshot` ...).",
+        "",
+        "## Caveats",
+        "",
+        "- The machine is shared, so absolute pages/s move between runs; the ratios hold better.",
+        "- The baseline runs Scrapy with the project's settings: it is the floor for these settings, not for "
+        "Scrapy in general.",
+        "- Localhost nginx serves instantly, so this measures the crawler's CPU cost per page. The live crawl "
+        "runs one request at a time with a delay and is bound by politeness, not by any of this.",
+    ]
+    return "\n".join(out) + "\n"
+
+
+def render_first_contact(r: dict) -> str:
+    """docs/first-contact.md: benchmarks/first_contact.py renders it (with its own header)."""
+    from benchmarks import first_contact
+
+    return first_contact.render(r)
+
+
+#: results name -> (docs page, renderer, whether the page gets this module's header)
+PAGES: dict[str, tuple[str, Callable[[dict], str], bool]] = {
+    "reparse": ("benchmarks-reparse.md", render_reparse, True),
+    "crawl": ("benchmarks-crawl.md", render_crawl, True),
+    "first_contact": ("first-contact.md", render_first_contact, False),
 }
 
 
@@ -99,7 +250,8 @@ def rendered(name: str) -> str | None:
     if not path.exists():
         return None
     data = json.loads(path.read_text("utf-8"))
-    return HEADER.format(name=name, command=data.get("command", "?")) + PAGES[name][1](data)
+    _, render, header = PAGES[name]
+    return (HEADER.format(name=name, command=data.get("command", "?")) if header else "") + render(data)
 
 
 def write_docs(names: list[str] | None = None) -> list[Path]:
@@ -120,7 +272,7 @@ def write_docs(names: list[str] | None = None) -> list[Path]:
 def stale_pages() -> list[str]:
     """Docs pages that differ from what their results file renders to."""
     stale = []
-    for name, (page, _) in PAGES.items():
+    for name, (page, *_) in PAGES.items():
         text = rendered(name)
         target = DOCS / page
         if text is not None and (not target.exists() or target.read_text("utf-8") != text):
