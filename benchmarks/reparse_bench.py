@@ -244,7 +244,8 @@ def main(argv: list[str] | None = None) -> int:
         stale_copy(db, copy, args.stale)
         log("profiling one reparse (cProfile)")
         result["profile"] = profile_reparse(copy)
-    copy.unlink(missing_ok=True)
+    for leftover in (copy, copy.with_name(copy.name + ".lock"), copy.with_suffix(".prof")):
+        leftover.unlink(missing_ok=True)
     result["seconds"] = time.perf_counter() - started
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(result, ensure_ascii=False, indent=1) + "\n", "utf-8")
