@@ -34,7 +34,7 @@ PARTS = {
               ["--articles", "1000", "--repeat", "1"]),
     "search": ("benchmarks.search_bench", ["--articles", "100000"], ["--articles", "5000", "--reps", "5"]),
     "first_contact": ("benchmarks.first_contact", [], ["--only", "trs,mainhost"]),
-    "reparse": ("benchmarks.reparse_bench", ["--articles", "100000", "--repeat", "3", "--profile"],
+    "reparse": ("benchmarks.reparse_bench", ["--articles", "100000", "--repeat", "3"],
                 ["--articles", "2000", "--repeat", "1"]),
 }
 
