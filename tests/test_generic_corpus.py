@@ -12,6 +12,8 @@ import pytest
 from benchmarks import generic_corpus as gc
 
 PAGES = gc.load_manifest()
+#: the held-out pages: the same record format, scored separately, never tuned on
+HOLDOUT = gc.load_manifest(gc.HOLDOUT)
 FIELDS = ("file", "site", "url", "source", "licence", "sha256", "expected")
 #: GeneralNewsExtractor's own test pages are the held-out set: no page may come from it or a copy
 GNE_REPO = re.compile(r"generalnewsextractor|/gne$", re.I)
@@ -22,7 +24,18 @@ def test_manifest_size_and_sites():
     assert len({p["site"] for p in PAGES}) >= 25
 
 
-@pytest.mark.parametrize("page", PAGES, ids=[p["file"] for p in PAGES])
+def test_holdout_size_and_no_page_shared_with_the_corpus():
+    assert len(HOLDOUT) >= 20
+    assert len({p["site"] for p in HOLDOUT}) >= 10
+    files = [p["file"] for p in HOLDOUT]
+    assert len(files) == len(set(files)) and len({p["sha256"] for p in HOLDOUT}) == len(HOLDOUT)
+    assert not {p["sha256"] for p in HOLDOUT} & {p["sha256"] for p in PAGES}
+    sources = {(p["source"]["repository"], p["source"]["path"]) for p in PAGES}
+    assert not [p["file"] for p in HOLDOUT if (p["source"]["repository"], p["source"]["path"]) in sources]
+    assert not set(files) & {p["file"] for p in PAGES}
+
+
+@pytest.mark.parametrize("page", PAGES + HOLDOUT, ids=[p["file"] for p in PAGES + HOLDOUT])
 def test_manifest_record(page):
     assert set(FIELDS) <= set(page)
     assert re.fullmatch(r"[a-z0-9-]+-\d+\.html", page["file"])
@@ -158,3 +171,11 @@ def test_report_lists_totals_and_misses():
     doc = gc.render_doc({"command": "python -m benchmarks.generic_corpus", "versions": {"gne": "0.4.3"},
                          "tools": ["gne"], "totals": gc.totals(rows, ("gne",)), "pages": rows})
     assert "| gne | 1/2 | 2/2 | 2/2 | 2/2 | 7/8 (87.5%) |" in doc and "| b-1.html | 乙 | ✗✓✓✓ |" in doc
+
+
+def test_holdout_run_writes_its_own_results_and_doc(tmp_path):
+    """A full run of holdout.json never overwrites the corpus' results or doc; another manifest writes nothing."""
+    assert gc.outputs(gc.MANIFEST) == (gc.RESULTS, gc.DOC)
+    results, doc = gc.outputs(gc.HOLDOUT)
+    assert results.name == "generic_holdout.json" and doc.name == "generic-holdout.md"
+    assert gc.outputs(tmp_path / "holdout.json") is None
