@@ -4,23 +4,19 @@ from __future__ import annotations
 
 import logging
 import os
-import sqlite3
 
 from scrapy import signals
-from scrapy.utils.defer import deferred_from_coro
+from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
 from . import portal, runconfig
-from .archive import Archive, ArchiveError
 from .archive.planning import PERMANENT_REASONS
 from .assemble import build_article
 from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run, check_sections
-from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, RawArticle, Requisite, SectionSwept
-from .pages.pager import page_number
+from .items import ArticleItem, NotModified, RawArticle, SectionSwept
+from .writer import ArchiveWriter, Skipped, WriterError
 
 logger = logging.getLogger(__name__)
 
-#: Failure reasons that say an archived article is gone from the site: it gets a tombstone.
-GONE_REASONS = ("http 404", "http 410", "soft 404")
 #: Failures that are the portal's own answer for a page (gone, or served without a title or body): an
 #: expected outcome of crawling a live site, logged at INFO. Any other failure (timeouts, server errors,
 #: a list cut at a limit ...) is logged at WARNING: an operator may have to act. A rise of either kind
@@ -57,7 +53,7 @@ class ArchivePipeline:
         self.run_settings = run_settings or {}
         self.stats = stats
         self.spider_name = spider_name
-        self.archive: Archive | None = None
+        self.writer: ArchiveWriter | None = None  # the archive's writer: every write goes through it
         self.run_id: int | None = None
         self.crawler = None
         self.broken: str | None = None  # why the archive cannot be written, once it cannot
@@ -85,92 +81,89 @@ class ArchivePipeline:
         self.run_settings["full"] = bool(getattr(spider, "full", False))
         try:
             self.open()
-        except sqlite3.Error as exc:  # the disk filled up between the checks and the first write
+        except WriterError as exc:  # the disk filled up between the checks and the first write
             self._stop(exc)
 
     def open(self) -> None:
-        self.archive = Archive.open(self.config.archive, clock=self.config.clock)
-        self.run_id = self.archive.start_run(self.spider_name, self.run_settings)
+        """Start the archive's writer (a child process) and record the run's start."""
+        self.writer = ArchiveWriter(self.config.archive, self.run_settings.get("G60_NOW"))
+        self.writer.start()
+        self.run_id = self.writer.call("call", "start_run", self.spider_name, self.run_settings)
         logger.info("archive %s, run %d", os.path.abspath(self.config.archive), self.run_id)
 
-    def process_item(self, item):
-        if self.broken is not None:
+    async def process_item(self, item):
+        """Hand the item to the writer; done when it is written (committed with its batch)."""
+        if self.broken is not None or self.writer is None:
             return item  # the crawl is stopping; nothing more can be written
+        self.pending += 1
+        commit = self.pending >= self.config.batch
+        if commit:
+            self.pending = 0
         try:
-            self._store(item)
-        except (sqlite3.Error, ArchiveError) as exc:  # ArchiveError: an attachment file not written
-            self._stop(exc)
+            kind, value = await maybe_deferred_to_future(self.writer.submit("store", self.run_id, item, commit=commit))
+        except Skipped:
+            return item  # an earlier write failed: this one was not made
+        except WriterError as exc:  # SQLite's error, or an attachment file not written
+            if self.broken is None:
+                self._stop(exc)
+            return item
+        if self.broken is None:
+            self._stored(item, kind, value)
+            if commit:
+                self._committed()
         return item
 
     def _stop(self, exc: Exception) -> None:
-        """The archive cannot be written (disk full, read-only): roll back the batch, stop the crawl."""
+        """The archive cannot be written (disk full, read-only): the writer rolled the batch back; stop the crawl."""
         self.broken = str(exc)
         self.pending = 0
         self.batch_counts = dict.fromkeys(RUN_COUNTS, 0)
         self.batch_outcomes = {}
         logger.error("archive write failed, stopping the crawl: %s (%s)", exc, self.config.archive)
-        try:
-            if self.archive is not None:
-                self.archive.conn.rollback()
-        except sqlite3.Error:
-            pass
         if self.stats:
             self.stats.set_value("g60/exit_code", EXIT_ARCHIVE)
         if self.crawler is not None and self.crawler.engine is not None:
             deferred_from_coro(self.crawler.engine.close_spider_async(reason="archive_error"))
 
-    def _store(self, item) -> None:
-        assert self.archive is not None
-        if isinstance(item, ArticleItem):
-            self._article(item)
-        elif isinstance(item, FailureItem):
-            self.archive.record_failure(item, self.run_id)
+    def _stored(self, item, kind: str, value) -> None:
+        """Count a written item in the open batch and tell the spider how its list entry ended.
+
+        :param kind: what the writer wrote (``article``, ``failure`` or ``other``).
+        :param value: the article's outcome, or whether the failure made a tombstone.
+        """
+        if kind == "article":
+            self._article(item, value)
+        elif kind == "failure":
             if self.first_failure is None:
                 self.first_failure = f"{item.reason}: {item.detail}" if item.detail else item.reason
             self.batch_counts["failures"] += 1
             self._entry_done([item.url] + [c.url for c in item.captures], "failed")
-            if item.reason in GONE_REASONS and self.archive.tombstone(item.url):
+            if value:
                 self.batch_counts["tombstones"] += 1
                 logger.info("gone from the site (tombstone): %s", item.url)
             elif item.reason in EXPECTED_REASONS:
                 logger.info("failure (the portal's answer): %s: %s", item.url, item.reason)
             else:
                 logger.warning("failure: %s: %s", item.url, item.reason)
-        elif isinstance(item, ListPage):
-            number = page_number(item.url)  # its place in the section's list orders its entries
-            self.archive.record_listings(item.entries, number[1] if number else None)
-            if item.capture is not None:
-                self.archive.store_capture(item.capture, self.run_id)
-        elif isinstance(item, Requisite):
-            self.archive.store_capture(item.capture, self.run_id)
-        elif isinstance(item, ListEntry):
-            self.archive.record_listings([item])
         elif isinstance(item, NotModified):
-            self.archive.record_not_modified(item.url)
             self.batch_counts["not_modified"] += 1
         elif isinstance(item, SectionSwept):
             self.swept.append(item.section)
             state = getattr(getattr(self.crawler, "spider", None), "state", None)
             if isinstance(state, dict):  # JOBDIR: the resumed run finishes the walk this run began
                 state.setdefault("g60_swept", []).append(item.section)
-        self.pending += 1
-        if self.pending >= self.config.batch:
-            self._commit()
 
-    def _commit(self) -> None:
-        """Commit the open batch, then add its counts to the run's."""
-        self.archive.commit()
+    def _committed(self) -> None:
+        """The open batch was committed: add its counts to the run's."""
         for key, value in self.batch_counts.items():
             self.counts[key] += value
         if self.stats:
             for outcome, value in self.batch_outcomes.items():
                 self.stats.inc_value(f"g60/articles/{outcome}", value)
-        self.pending = 0
         self.batch_counts = dict.fromkeys(RUN_COUNTS, 0)
         self.batch_outcomes = {}
 
-    def _article(self, item: ArticleItem) -> None:
-        outcome = self.archive.record_article(item, self.run_id)
+    def _article(self, item: ArticleItem, outcome: str) -> None:
         self._entry_done([item.list_entry.url] if item.list_entry else [item.url],
                          "duplicates" if outcome == "duplicate" else "archived")
         key = "duplicates" if outcome == "duplicate" else f"articles_{outcome}"
@@ -191,34 +184,41 @@ class ArchivePipeline:
             done(urls, outcome)
 
     def spider_closed(self, spider, reason):
-        if self.archive is None:
+        """Record the run's end once every item is written (the writer runs them in order), then close it."""
+        if self.writer is None:
             return
         try:
             self._finish(reason)
-        except (sqlite3.Error, ArchiveError) as exc:
+        except (WriterError, Skipped) as exc:
             if self.broken is None:
                 self._stop(exc)
             logger.error("run %s could not be recorded as finished: %s", self.run_id, exc)
         finally:
-            try:
-                self.archive.close()
-            except sqlite3.Error:
-                pass
-            self.archive = None
+            self.writer.close()
+            self.writer = None
+
+    def _call(self, method: str, *args):
+        """Call an archive method in the writer and wait for its value."""
+        return self.writer.call("call", method, *args)
+
+    def _query(self, sql: str, params: tuple = ()) -> list[tuple]:
+        return self.writer.call("query", sql, params)
 
     def _finish(self, reason: str) -> None:
         if self.broken is not None:
             stats = self.stats.get_stats() if self.stats else {}
-            self.archive.finish_run(self.run_id, "archive_error", self.counts, stats, EXIT_ARCHIVE,
-                                    [f"archive write failed: {self.broken}"])
+            self._call("finish_run", self.run_id, "archive_error", self.counts, stats, EXIT_ARCHIVE,
+                       [f"archive write failed: {self.broken}"])
             logger.info("%s", self.summary("archive_error", EXIT_ARCHIVE, {}))
             return
         if reason == "finished":
             # a stopped run may not have archived the entries of the lists it walked
             state = getattr(getattr(self.crawler, "spider", None), "state", None)
             for section in dict.fromkeys([*self.swept, *(state.get("g60_swept", []) if isinstance(state, dict) else [])]):
-                self.archive.mark_swept(section)
-        self._commit()
+                self._call("mark_swept", section)
+        self._call("commit")
+        self._committed()
+        self.pending = 0
         stats = self.stats.get_stats() if self.stats else {}
         pages = stats.get("downloader/response_count", 0)
         pages_ok = sum(v for k, v in stats.items()
@@ -226,24 +226,24 @@ class ArchivePipeline:
         metrics = RunMetrics(pages_ok, self.counts["items"], self.counts["failures"], self.counts["generic"],
                              self.counts["with_published"], self.counts["with_editor"], self.counts["with_summary"],
                              responses=pages)
-        previous = self.archive.recent_metrics(self.config.health_runs, before_run=self.run_id)
+        previous = self._call("recent_metrics", self.config.health_runs, self.run_id)
         problems = check_run(metrics, previous, self.config.thresholds, portal.current().extraction,
                              first_failure=self.first_failure)
         sections = {k.rsplit("/", 1)[1]: v for k, v in stats.items() if k.startswith("g60/sections/")}
         archived = None
         if stats.get("g60/news_sections"):  # a run of 关于我们 alone archives no article, rightly
-            (archived,) = self.archive.conn.execute("SELECT COUNT(*) FROM articles WHERE kind = 'article'").fetchone()
+            ((archived,),) = self._query("SELECT COUNT(*) FROM articles WHERE kind = 'article'")
         problems += check_sections(sections, archived, portal.current().source, reachable=pages > 0)
         exit_code = EXIT_UNHEALTHY if problems else EXIT_OK
         for problem in problems:
             logger.error("health check failed: %s", problem)
         if self.stats:
             self.stats.set_value("g60/exit_code", exit_code)
-        self.archive.finish_run(self.run_id, reason, {"pages_fetched": pages, "pages_ok": pages_ok, **self.counts},
-                                stats, exit_code, problems)
-        by_reason = dict(self.archive.conn.execute(
+        self._call("finish_run", self.run_id, reason, {"pages_fetched": pages, "pages_ok": pages_ok, **self.counts},
+                   stats, exit_code, problems)
+        by_reason = dict(self._query(
             "SELECT reason, COUNT(*) FROM failures WHERE last_run_id = ? GROUP BY reason ORDER BY COUNT(*) DESC, reason",
-            (self.run_id,)).fetchall())
+            (self.run_id,)))
         logger.info("%s", self.summary(reason, exit_code, by_reason))
 
     def summary(self, reason: str, exit_code: int, failures_by_reason: dict[str, int]) -> str:

@@ -1,0 +1,313 @@
+"""The crawl's archive writer: a child process that does every archive write, in order, off the reactor.
+
+Storing an article is CPU work (segmenting the text for the index, compressing
+the page, hashing, a dozen SQL statements) that would otherwise run on the
+reactor's thread, between two downloads. A thread would not take it off the
+reactor: most of it is Python and holds the GIL. A child process (forked, so it
+spawned: a fork would copy the crawl's open SQLite connections, which SQLite
+forbids) uses the second core instead. It is given the run's portal and clock.
+
+The guarantees are those of a write in the crawl's own process:
+
+- operations run one at a time, in the order they were sent; a batch of items
+  is one transaction, committed by the item that closes it;
+- an error rolls the open batch back, and every later store is skipped (never
+  written), so nothing after a failed batch can be committed;
+- the child dies with the crawl (``PR_SET_PDEATHSIG``): a killed crawl loses at
+  most its open batch, as before; it ignores SIGINT and SIGTERM, which the crawl
+  handles (a graceful stop drains the writer first);
+- when the pipe closes without a ``close`` operation, the open batch is rolled back.
+
+The parent sends through a queue and a sender thread (a full pipe never blocks
+the reactor) and reads results on a reader thread, which fires the Deferred of
+each operation on the reactor.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import sqlite3
+import threading
+import traceback
+from collections.abc import Callable
+from itertools import count
+
+from twisted.internet import defer
+
+from . import portal
+from .archive import Archive, ArchiveError
+from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, Requisite
+from .pages.pager import page_number
+from .runconfig import make_clock
+
+logger = logging.getLogger(__name__)
+
+#: Failure reasons that say an archived article is gone from the site: it gets a tombstone.
+GONE_REASONS = ("http 404", "http 410", "soft 404")
+_PR_SET_PDEATHSIG = 1
+
+
+class WriterError(Exception):
+    """An archive write failed in the writer (the message is SQLite's or the archive's)."""
+
+
+class Skipped(Exception):
+    """An operation not run because an earlier write failed (its batch was rolled back)."""
+
+
+# ------------------------------------------------------------------ the child's operations
+
+def store_item(archive: Archive, run_id: int, item) -> tuple:
+    """Write one pipeline item; returns what the pipeline counts of it.
+
+    :param archive: the writer's archive.
+    :param run_id: the run that fetched it.
+    :param item: an item of the crawl (article, failure, list page, ...).
+    :returns: ``("article", outcome)``, ``("failure", tombstoned)`` or ``("other", None)``.
+    """
+    if isinstance(item, ArticleItem):
+        return "article", archive.record_article(item, run_id)
+    if isinstance(item, FailureItem):
+        archive.record_failure(item, run_id)
+        return "failure", item.reason in GONE_REASONS and archive.tombstone(item.url)
+    if isinstance(item, ListPage):
+        number = page_number(item.url)  # its place in the section's list orders its entries
+        archive.record_listings(item.entries, number[1] if number else None)
+        if item.capture is not None:
+            archive.store_capture(item.capture, run_id)
+    elif isinstance(item, Requisite):
+        archive.store_capture(item.capture, run_id)
+    elif isinstance(item, ListEntry):
+        archive.record_listings([item])
+    elif isinstance(item, NotModified):
+        archive.record_not_modified(item.url)
+    return "other", None
+
+
+def query(archive: Archive, sql: str, params: tuple = ()) -> list[tuple]:
+    """Rows of a read of the writer's connection (what the open transaction sees)."""
+    return archive.conn.execute(sql, params).fetchall()
+
+
+def call(archive: Archive, method: str, *args):
+    """Call one method of the archive (``start_run``, ``finish_run``, ``mark_swept`` ...)."""
+    return getattr(archive, method)(*args)
+
+
+_OPERATIONS: dict[str, Callable] = {"store": store_item, "query": query, "call": call}
+_STORES = frozenset({"store"})  # skipped once a write failed: the rest of the run is not written
+
+
+def _serve(conn, path: str, now: str | None, run_portal: portal.Portal) -> None:
+    """The child's loop: open the archive, run operations in order, answer each (id, status, value).
+
+    :param conn: the child's end of the pipe.
+    :param path: the archive file.
+    :param now: the run's ``G60_NOW`` (None: the system clock).
+    :param run_portal: the run's portal.
+    """
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl stops gracefully, then closes the pipe
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    portal.activate(run_portal)
+    archive, broken = None, False
+    try:
+        try:
+            archive = Archive.open(path, clock=make_clock(now))
+        except (sqlite3.Error, ArchiveError) as exc:
+            broken = True
+            conn.send((0, "error", str(exc)))
+        else:
+            conn.send((0, "ok", None))
+        while True:
+            try:
+                op_id, name, args, commit = conn.recv()
+            except (EOFError, OSError):
+                break  # the crawl went away without closing: the open batch is rolled back below
+            if name == "close":
+                if archive is not None:
+                    archive.close() if not broken else archive.conn.close()
+                    archive = None
+                conn.send((op_id, "ok", None))
+                break
+            if archive is None or (broken and name in _STORES):
+                conn.send((op_id, "skipped", None))
+                continue
+            try:
+                value = _OPERATIONS[name](archive, *args)
+                if commit:
+                    archive.commit()
+            except Exception as exc:  # noqa: BLE001 (every failure is the parent's to report)
+                broken = broken or name in _STORES or commit
+                try:
+                    archive.conn.rollback()
+                except sqlite3.Error:
+                    pass
+                known = isinstance(exc, (sqlite3.Error, ArchiveError))
+                conn.send((op_id, "error", str(exc) if known else traceback.format_exc().strip()))
+            else:
+                conn.send((op_id, "ok", value))
+    finally:
+        if archive is not None:
+            try:
+                archive.conn.rollback()
+                archive.conn.close()
+            except sqlite3.Error:
+                pass
+
+
+def _die_with_parent() -> None:
+    """Ask the kernel to kill this process when the crawl's process dies (Linux); else rely on EOF."""
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() == 1:  # the crawl died before the request was made
+        os._exit(1)
+
+
+# ------------------------------------------------------------------ the parent's side
+
+class ArchiveWriter:
+    """The crawl's side of the writer: send operations, get their results as Deferreds (or wait for them).
+
+    :param path: the archive file.
+    :param now: the run's ``G60_NOW`` setting (None: the system clock).
+    """
+
+    def __init__(self, path: str, now: str | None = None) -> None:
+        self.path, self.now = str(path), now
+        self.process = None
+        self._conn = None
+        self._outbox: queue.Queue = queue.Queue()
+        self._waiting: dict[int, tuple] = {}  # id -> ("deferred", Deferred) or ("event", Event, box)
+        self._lock = threading.Lock()
+        self._ids = count(1)
+        self._threads: list[threading.Thread] = []
+        self._gone: str | None = None  # why the child cannot answer any more
+
+    def start(self) -> None:
+        """Start the child and open the archive in it; raises :class:`WriterError` if it cannot be opened."""
+        ctx = multiprocessing.get_context("spawn")
+        self._conn, child = ctx.Pipe()
+        opened = self._waiting[0] = self._event_slot()
+        self.process = ctx.Process(target=_serve, args=(child, self.path, self.now, portal.current()), name="g60-archive-writer",
+                                   daemon=True)
+        self.process.start()
+        child.close()
+        for target in (self._send_loop, self._read_loop):
+            thread = threading.Thread(target=target, name=f"g60-writer-{target.__name__}", daemon=True)
+            thread.start()
+            self._threads.append(thread)
+        self._wait(opened)
+
+    def submit(self, name: str, *args, commit: bool = False) -> defer.Deferred:
+        """Run an operation after those sent before; its Deferred fires on the reactor with the value.
+
+        It fails with :class:`WriterError` (the write failed; the batch was rolled back) or
+        :class:`Skipped` (an earlier write had failed).
+        """
+        d = defer.Deferred()
+        self._send(name, args, commit, ("deferred", d))
+        return d
+
+    def call(self, name: str, *args, commit: bool = False):
+        """Run an operation after those sent before and wait for its value (raises as :meth:`submit` fails)."""
+        slot = self._event_slot()
+        self._send(name, args, commit, slot)
+        return self._wait(slot)
+
+    def close(self) -> None:
+        """Commit what is open (nothing, after a failed write), end the child and wait for it."""
+        if self.process is None:
+            return
+        try:
+            if self._gone is None:
+                self.call("close")
+        except (WriterError, Skipped):
+            pass
+        finally:
+            self._outbox.put(None)
+            self.process.join(30)
+            if self.process.is_alive():
+                self.process.kill()
+                self.process.join()
+            self._conn.close()
+            self.process = None
+
+    # ---------------------------------------------------------------- plumbing
+
+    @staticmethod
+    def _event_slot() -> tuple:
+        return ("event", threading.Event(), [])
+
+    def _send(self, name: str, args: tuple, commit: bool, slot: tuple) -> None:
+        op_id = next(self._ids)
+        with self._lock:
+            gone = self._gone
+            if gone is None:
+                self._waiting[op_id] = slot
+        if gone is not None:
+            self._resolve(slot, "error", gone)
+            return
+        self._outbox.put((op_id, name, args, commit))
+
+    @staticmethod
+    def _wait(slot: tuple):
+        slot[1].wait()
+        return _value(*slot[2])
+
+    def _send_loop(self) -> None:
+        while (message := self._outbox.get()) is not None:
+            try:
+                self._conn.send(message)
+            except (OSError, ValueError) as exc:
+                self._lost(f"the archive writer stopped: {exc}")
+                return
+
+    def _read_loop(self) -> None:
+        while True:
+            try:
+                op_id, status, value = self._conn.recv()
+            except (EOFError, OSError):
+                if self.process is not None and self._waiting:
+                    self._lost("the archive writer stopped unexpectedly")
+                return
+            with self._lock:
+                slot = self._waiting.pop(op_id, None)
+            if slot is not None:
+                self._resolve(slot, status, value)
+
+    def _lost(self, why: str) -> None:
+        with self._lock:
+            self._gone = why
+            slots, self._waiting = list(self._waiting.values()), {}
+        for slot in slots:
+            self._resolve(slot, "error", why)
+
+    @staticmethod
+    def _resolve(slot: tuple, status: str, value) -> None:
+        if slot[0] == "event":
+            slot[2][:] = [status, value]
+            slot[1].set()
+            return
+        from twisted.internet import reactor
+        d = slot[1]
+        if status == "ok":
+            reactor.callFromThread(d.callback, value)
+        else:
+            reactor.callFromThread(d.errback, Skipped() if status == "skipped" else WriterError(value))
+
+
+def _value(status: str, value):
+    if status == "ok":
+        return value
+    if status == "skipped":
+        raise Skipped()
+    raise WriterError(value)
