@@ -4,8 +4,8 @@ Storing an article is CPU work (segmenting the text for the index, compressing
 the page, hashing, a dozen SQL statements) that would otherwise run on the
 reactor's thread, between two downloads. A thread would not take it off the
 reactor: most of it is Python and holds the GIL. A child process (forked, so it
-spawned: a fork would copy the crawl's open SQLite connections, which SQLite
-forbids) uses the second core instead. It is given the run's portal and clock.
+a new interpreter: a fork would copy the crawl's open SQLite connections, which
+SQLite forbids) uses the second core instead. It is given the run's portal and clock.
 
 The guarantees are those of a write in the crawl's own process:
 
@@ -27,15 +27,19 @@ from __future__ import annotations
 
 import ctypes
 import logging
-import multiprocessing
 import os
 import queue
 import signal
+import socket
 import sqlite3
+import subprocess
+import sys
 import threading
 import traceback
 from collections.abc import Callable
 from itertools import count
+from multiprocessing.connection import Connection
+from pathlib import Path
 
 from twisted.internet import defer
 
@@ -103,6 +107,19 @@ _OPERATIONS: dict[str, Callable] = {"store": store_item, "query": query, "call":
 _STORES = frozenset({"store"})  # skipped once a write failed: the rest of the run is not written
 
 
+def child_main(fd: int) -> None:
+    """The child's entry point: serve the crawl on the socket ``fd`` (see :meth:`ArchiveWriter.start`)."""
+    _die_with_parent()
+    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl stops gracefully, then closes the pipe
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    conn = Connection(fd)
+    try:
+        path, now, run_portal = conn.recv()
+    except (EOFError, OSError):
+        return
+    _serve(conn, path, now, run_portal)
+
+
 def _serve(conn, path: str, now: str | None, run_portal: portal.Portal) -> None:
     """The child's loop: open the archive, run operations in order, answer each (id, status, value).
 
@@ -111,9 +128,6 @@ def _serve(conn, path: str, now: str | None, run_portal: portal.Portal) -> None:
     :param now: the run's ``G60_NOW`` (None: the system clock).
     :param run_portal: the run's portal.
     """
-    _die_with_parent()
-    signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl stops gracefully, then closes the pipe
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
     portal.activate(run_portal)
     archive, broken = None, False
     try:
@@ -194,13 +208,16 @@ class ArchiveWriter:
 
     def start(self) -> None:
         """Start the child and open the archive in it; raises :class:`WriterError` if it cannot be opened."""
-        ctx = multiprocessing.get_context("spawn")
-        self._conn, child = ctx.Pipe()
+        ours, theirs = socket.socketpair()
+        package_root = str(Path(__file__).resolve().parent.parent)  # where this g60crawler is imported from
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+        self.process = subprocess.Popen(
+            [sys.executable, "-c", f"from g60crawler.writer import child_main; child_main({theirs.fileno()})"],
+            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL)
+        theirs.close()
+        self._conn = Connection(ours.detach())
         opened = self._waiting[0] = self._event_slot()
-        self.process = ctx.Process(target=_serve, args=(child, self.path, self.now, portal.current()), name="g60-archive-writer",
-                                   daemon=True)
-        self.process.start()
-        child.close()
+        self._conn.send((self.path, self.now, portal.current()))
         for target in (self._send_loop, self._read_loop):
             thread = threading.Thread(target=target, name=f"g60-writer-{target.__name__}", daemon=True)
             thread.start()
@@ -234,10 +251,11 @@ class ArchiveWriter:
             pass
         finally:
             self._outbox.put(None)
-            self.process.join(30)
-            if self.process.is_alive():
+            try:
+                self.process.wait(30)
+            except subprocess.TimeoutExpired:
                 self.process.kill()
-                self.process.join()
+                self.process.wait()
             self._conn.close()
             self.process = None
 
