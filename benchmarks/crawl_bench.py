@@ -282,7 +282,7 @@ def run_measured(cmd: list[str], env: dict, log_path: Path) -> dict:
     started = time.perf_counter()
     with open(log_path, "wb") as out:
         proc = subprocess.Popen(cmd, cwd=RUN_DIR, env=env, stdout=out, stderr=subprocess.STDOUT)
-        peak = {"vmhwm_kib": 0}
+        peak = {"vmhwm_kib": 0, "tree_rss_kib": 0}
         done = threading.Event()
 
         def poll() -> None:
@@ -294,6 +294,7 @@ def run_measured(cmd: list[str], env: dict, log_path: Path) -> dict:
                         peak["vmhwm_kib"] = max(peak["vmhwm_kib"], int(m[1]))
                 except OSError:
                     pass
+                peak["tree_rss_kib"] = max(peak["tree_rss_kib"], _tree_rss_kib(proc.pid))
                 done.wait(0.1)
 
         poller = threading.Thread(target=poll, daemon=True)
@@ -307,10 +308,24 @@ def run_measured(cmd: list[str], env: dict, log_path: Path) -> dict:
         "exit_code": proc.returncode,
         "max_rss_mib": usage.ru_maxrss / 1024,  # KiB on Linux
         "vmhwm_polled_mib": peak["vmhwm_kib"] / 1024,
+        # the crawl and its children (the archive writer) together, polled: ru_maxrss is the largest one alone
+        "tree_rss_polled_mib": peak["tree_rss_kib"] / 1024,
         "cpu_seconds": usage.ru_utime + usage.ru_stime,
         "g60crawler_sha256": code,
         "log": str(log_path),
     }
+
+
+def _tree_rss_kib(pid: int) -> int:
+    """RSS of a process and of its children (the crawl's archive writer), summed, in KiB (0 once it is gone)."""
+    total = 0
+    try:
+        children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
+        m = re.search(r"^VmRSS:\s+(\d+) kB", Path(f"/proc/{pid}/status").read_text(), re.M)
+        total = int(m[1]) if m else 0
+    except OSError:
+        return total
+    return total + sum(_tree_rss_kib(int(child)) for child in children)
 
 
 def summarise(stats: dict, measured: dict) -> dict:
@@ -484,7 +499,8 @@ def repeat_once(server: Server, workdir: Path, r: int) -> dict:
     log(f"repeat {r}: (b) full crawl")
     full = run_g60(server.url, archive, workdir, f"full-{tag}")
     log(f"  full {full['pages']} pages in {full['elapsed_seconds']:.1f} s: {full['pages_per_second']:.0f} pages/s, "
-        f"RSS {full['max_rss_mib']:.0f} MiB, exit {full['exit_code']}")
+        f"RSS {full['max_rss_mib']:.0f} MiB (with the archive writer {full['tree_rss_polled_mib']:.0f}), "
+        f"exit {full['exit_code']}")
     log(f"repeat {r}: (c) unchanged re-crawl")
     recrawl = run_g60(server.url, archive, workdir, f"recrawl-{tag}")
     log(f"  re-crawl {recrawl['requests']} requests, {recrawl['wall_seconds']:.2f} s wall, exit {recrawl['exit_code']}")
@@ -516,6 +532,8 @@ def medians_of(repeats: list[dict]) -> dict:
         "recrawl_requests": m("recrawl", "requests"),
         "baseline_max_rss_mib": m("baseline", "max_rss_mib"),
         "full_max_rss_mib": m("full", "max_rss_mib"),
+        "baseline_tree_rss_mib": m("baseline", "tree_rss_polled_mib"),
+        "full_tree_rss_mib": m("full", "tree_rss_polled_mib"),
         "recrawl_max_rss_mib": m("recrawl", "max_rss_mib"),
         "full_memusage_max_mib": m("full", "memusage_max_mib"),
     }
@@ -537,6 +555,7 @@ def table(result: dict) -> str:
         f"{med['full_pages_per_wall_second']:>14.1f}{med['ratio_full_to_baseline_wall']:>10.2f}",
         f"{'CPU s (user+sys)':34}{med['baseline_cpu_seconds']:>14.1f}{med['full_cpu_seconds']:>14.1f}",
         f"{'peak RSS, MiB (ru_maxrss)':34}{med['baseline_max_rss_mib']:>14.0f}{med['full_max_rss_mib']:>14.0f}",
+        f"{'peak RSS with children, MiB':34}{med['baseline_tree_rss_mib']:>14.0f}{med['full_tree_rss_mib']:>14.0f}",
         "",
         f"unchanged re-crawl (c): {med['recrawl_requests']:.0f} requests, {med['recrawl_wall_seconds']:.2f} s wall "
         f"({med['recrawl_elapsed_seconds']:.2f} s crawl), peak RSS {med['recrawl_max_rss_mib']:.0f} MiB",
