@@ -12,7 +12,8 @@ from . import portal, runconfig
 from .archive.planning import PERMANENT_REASONS
 from .assemble import build_article
 from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run, check_sections
-from .items import ArticleItem, NotModified, RawArticle, SectionSwept
+from .items import ArticleItem, ListPage, NotModified, RawArticle, SectionSwept
+from .pages.pager import page_number
 from .writer import ArchiveWriter, Skipped, WriterError
 
 logger = logging.getLogger(__name__)
@@ -100,7 +101,9 @@ class ArchivePipeline:
         if commit:
             self.pending = 0
         try:
-            kind, value = await maybe_deferred_to_future(self.writer.submit("store", self.run_id, item, commit=commit))
+            number = page_number(item.url) if isinstance(item, ListPage) else None  # its place in the section's list
+            stored = self.writer.submit("store", self.run_id, item, number[1] if number else None, commit=commit)
+            kind, value = await maybe_deferred_to_future(stored)
         except Skipped:
             return item  # an earlier write failed: this one was not made
         except WriterError as exc:  # SQLite's error, or an attachment file not written

@@ -41,13 +41,10 @@ from itertools import count
 from multiprocessing.connection import Connection
 from pathlib import Path
 
-from twisted.internet import defer
-
 from . import portal
 from .archive import Archive, ArchiveError
 from .items import ArticleItem, FailureItem, ListEntry, ListPage, NotModified, Requisite
-from .pages.pager import page_number
-from .runconfig import make_clock
+from .schedule import moment
 
 logger = logging.getLogger(__name__)
 
@@ -66,12 +63,13 @@ class Skipped(Exception):
 
 # ------------------------------------------------------------------ the child's operations
 
-def store_item(archive: Archive, run_id: int, item) -> tuple:
+def store_item(archive: Archive, run_id: int, item, list_page: int | None = None) -> tuple:
     """Write one pipeline item; returns what the pipeline counts of it.
 
     :param archive: the writer's archive.
     :param run_id: the run that fetched it.
     :param item: an item of the crawl (article, failure, list page, ...).
+    :param list_page: a list page's place in its section's list (it orders its entries), if known.
     :returns: ``("article", outcome)``, ``("failure", tombstoned)`` or ``("other", None)``.
     """
     if isinstance(item, ArticleItem):
@@ -80,8 +78,7 @@ def store_item(archive: Archive, run_id: int, item) -> tuple:
         archive.record_failure(item, run_id)
         return "failure", item.reason in GONE_REASONS and archive.tombstone(item.url)
     if isinstance(item, ListPage):
-        number = page_number(item.url)  # its place in the section's list orders its entries
-        archive.record_listings(item.entries, number[1] if number else None)
+        archive.record_listings(item.entries, list_page)
         if item.capture is not None:
             archive.store_capture(item.capture, run_id)
     elif isinstance(item, Requisite):
@@ -132,7 +129,9 @@ def _serve(conn, path: str, now: str | None, run_portal: portal.Portal) -> None:
     archive, broken = None, False
     try:
         try:
-            archive = Archive.open(path, clock=make_clock(now))
+            now = str(now).strip() if now is not None else ""
+            frozen = moment(now) if now else None  # G60_NOW, as runconfig.make_clock reads it (checked before)
+            archive = Archive.open(path, clock=(lambda: frozen) if frozen else None)
         except (sqlite3.Error, ArchiveError) as exc:
             broken = True
             conn.send((0, "error", str(exc)))
@@ -224,12 +223,14 @@ class ArchiveWriter:
             self._threads.append(thread)
         self._wait(opened)
 
-    def submit(self, name: str, *args, commit: bool = False) -> defer.Deferred:
+    def submit(self, name: str, *args, commit: bool = False):
         """Run an operation after those sent before; its Deferred fires on the reactor with the value.
 
         It fails with :class:`WriterError` (the write failed; the batch was rolled back) or
         :class:`Skipped` (an earlier write had failed).
         """
+        from twisted.internet import defer  # the crawl's side only: the child does without Twisted
+
         d = defer.Deferred()
         self._send(name, args, commit, ("deferred", d))
         return d
