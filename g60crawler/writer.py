@@ -143,10 +143,14 @@ def _serve(conn, path: str, now: str | None, run_portal: portal.Portal) -> None:
             except (EOFError, OSError):
                 break  # the crawl went away without closing: the open batch is rolled back below
             if name == "close":
+                status, value = "ok", None
                 if archive is not None:
-                    archive.close() if not broken else archive.conn.close()
-                    archive = None
-                conn.send((op_id, "ok", None))
+                    try:
+                        archive.close() if not broken else archive.conn.close()
+                        archive = None
+                    except sqlite3.Error as exc:  # the last commit failed: rolled back below
+                        status, value = "error", str(exc)
+                conn.send((op_id, status, value))
                 break
             if archive is None or (broken and name in _STORES):
                 conn.send((op_id, "skipped", None))
