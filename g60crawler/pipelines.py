@@ -88,7 +88,12 @@ class ArchivePipeline:
     def open(self) -> None:
         """Start the archive's writer (a child process) and record the run's start."""
         self.writer = ArchiveWriter(self.config.archive, self.run_settings.get("G60_NOW"))
-        self.writer.start()
+        try:
+            self.writer.start()
+        except WriterError:
+            self.writer.close()
+            self.writer = None  # nothing was opened: nothing to record at the end
+            raise
         self.run_id = self.writer.call("call", "start_run", self.spider_name, self.run_settings)
         logger.info("archive %s, run %d", os.path.abspath(self.config.archive), self.run_id)
 
