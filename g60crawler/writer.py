@@ -3,9 +3,9 @@
 Storing an article is CPU work (segmenting the text for the index, compressing
 the page, hashing, a dozen SQL statements) that would otherwise run on the
 reactor's thread, between two downloads. A thread would not take it off the
-reactor: most of it is Python and holds the GIL. A child process (forked, so it
-a new interpreter: a fork would copy the crawl's open SQLite connections, which
-SQLite forbids) uses the second core instead. It is given the run's portal and clock.
+reactor: most of it is Python and holds the GIL. A child process (a new
+interpreter, not a fork: a fork would copy the crawl's open SQLite connections,
+which SQLite forbids) uses the second core instead. It is given the run's portal and clock.
 
 The guarantees are those of a write in the crawl's own process:
 
