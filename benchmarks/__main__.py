@@ -28,7 +28,7 @@ RESULTS = ROOT / "benchmarks" / "results"
 
 PARTS = {
     # name: (module, full arguments, quick arguments)
-    "extraction": ("benchmarks.extraction_bench", ["--repeat", "15"], ["--repeat", "3", "--synthetic", "20"]),
+    "extraction": ("benchmarks.extraction_bench", ["--repeat", "15"], ["--repeat", "3", "--synthetic", "20", "--padded", "10"]),
     "archive": ("benchmarks.archive_bench", ["--articles", "5000", "--repeat", "3"], ["--articles", "500", "--repeat", "1"]),
     "crawl": ("benchmarks.crawl_bench", ["--articles", "10000", "--repeat", "3", "--scale", "50000"],
               ["--articles", "1000", "--repeat", "1"]),
@@ -63,7 +63,7 @@ def summary() -> list[tuple[str, str, str, str]]:
                      f"{big / crawl['full_max_rss_mib']:.2f} for {scale['articles'] / _load('crawl')['articles']:.0f}x "
                      "the articles" if big else "", "<= 99 / 119 MiB (10k / 50k)"))
     extraction = _load("extraction")
-    for label, r in extraction.items():
+    for label, r in extraction.get("sets", {}).items():
         rows.append((f"extraction, {label} ({r['pages']}, {r['mean_page_kb']:.0f} KB), ms/page",
                      f"{r['median_ms']['g60crawler']:.2f} vs trafilatura {r['median_ms']['trafilatura']:.2f}, "
                      f"gne {r['median_ms']['gne']:.2f}",

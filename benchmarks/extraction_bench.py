@@ -1,19 +1,24 @@
 """Per-page extraction time: the project's known-template extraction against trafilatura and gne.
 
-    python -m benchmarks.extraction_bench [--repeat 15]
+    python -m benchmarks.extraction_bench [--repeat 15] [--synthetic 200] [--padded 50]
 
 Pages: every fixture page in a known template (fixtures/site, decoded as the
-crawler decodes them) and, if benchmarks.synthetic_portal is available, 200
-synthetic pages. All three extractors run in the same process, interleaved per
-page; per page the median of ``--repeat`` runs; reported as medians over pages
-and as ratios against the project's time.
+crawler decodes them), 200 synthetic pages (benchmarks.synthetic_portal), and
+both again at the size of real portal pages: each inside 60–200 KB of seeded
+menus, styles, scripts, side boxes and footer (benchmarks.padded_pages; the
+fixture pages all, ``--padded`` of the synthetic ones). All three extractors
+run in the same process, interleaved per page; per page the median of
+``--repeat`` runs; reported per set as medians over pages and as ratios against
+the project's time. The results file records the command that wrote it.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import shlex
 import statistics
+import sys
 import time
 from pathlib import Path
 
@@ -49,6 +54,13 @@ def synthetic_pages(n: int) -> list[tuple[str, bytes]]:
         rel = path.relative_to(out).as_posix()
         pages.append((f"http://{rel}", path.read_bytes()))
     return pages[:n]
+
+
+def padded(pages: list[tuple[str, bytes]], seed: int) -> list[tuple[str, bytes]]:
+    """The pages at real-page size: each in its own seeded chrome of 60–200 KB."""
+    from benchmarks.padded_pages import pad
+
+    return [(url, pad(body, seed * 100_003 + i)) for i, (url, body) in enumerate(pages)]
 
 
 def ours(url: str, body: bytes) -> None:
@@ -98,19 +110,25 @@ def main(argv=None) -> dict:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--repeat", type=int, default=15)
     parser.add_argument("--synthetic", type=int, default=200)
+    parser.add_argument("--padded", type=int, default=50, help="synthetic pages measured at real-page size")
     args = parser.parse_args(argv)
-    results = {"fixture pages": measure(fixture_pages(), args.repeat)}
-    synth = synthetic_pages(args.synthetic)
-    if synth:
-        results["synthetic pages"] = measure(synth, max(3, args.repeat // 3))
-    print(f"{'pages':18} {'n':>5} {'KB':>6} {'ours ms':>9} {'trafilatura ms':>15} {'gne ms':>8} "
+    fixtures = fixture_pages()
+    results = {"fixture pages": measure(fixtures, args.repeat)}
+    synth = synthetic_pages(max(args.synthetic, args.padded))
+    if synth and args.synthetic:
+        results["synthetic pages"] = measure(synth[:args.synthetic], max(3, args.repeat // 3))
+    results["fixture pages, real size"] = measure(padded(fixtures, seed=1), max(3, args.repeat // 3))
+    if synth and args.padded:
+        results["synthetic pages, real size"] = measure(padded(synth[:args.padded], seed=2), max(3, args.repeat // 3))
+    print(f"{'pages':28} {'n':>5} {'KB':>6} {'ours ms':>9} {'trafilatura ms':>15} {'gne ms':>8} "
           f"{'trafilatura/ours':>17} {'gne/ours':>9}")
     for label, r in results.items():
         m, q = r["median_ms"], r["ratio_to_g60crawler"]
-        print(f"{label:18} {r['pages']:>5} {r['mean_page_kb']:>6.1f} {m['g60crawler']:>9.2f} {m['trafilatura']:>15.2f} "
+        print(f"{label:28} {r['pages']:>5} {r['mean_page_kb']:>6.1f} {m['g60crawler']:>9.2f} {m['trafilatura']:>15.2f} "
               f"{m['gne']:>8.2f} {q['trafilatura']:>16.1f}x {q['gne']:>8.1f}x")
     RESULTS.parent.mkdir(parents=True, exist_ok=True)
-    RESULTS.write_text(json.dumps(results, indent=2), "utf-8")
+    command = shlex.join(["python", "-m", "benchmarks.extraction_bench", *(sys.argv[1:] if argv is None else argv)])
+    RESULTS.write_text(json.dumps({"command": command, "sets": results}, indent=2), "utf-8")
     return results
 
 
