@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
+import codecs
 import re
 from functools import lru_cache
 from urllib.parse import urljoin, urlsplit
 
 from cssselect import HTMLTranslator
 from lxml import etree
-from parsel import Selector
 
 from .. import labels, normalize, portal
 from ..items import RawArticle
@@ -16,6 +16,7 @@ from .blocks import attachment_links, body_blocks
 from .decode import decode_html
 from .generic import extract_generic
 from .templates import TEMPLATES, Template
+from .tree import parse_html, text_of
 
 _META_DATES = (
     "pubdate", "publishdate", "published_time", "article:published_time",
@@ -32,18 +33,19 @@ def extract_raw(url: str, body: bytes, content_type: str | None = None) -> RawAr
     :param content_type: the HTTP ``Content-Type`` header, None for a file.
     """
     text, encoding = decode_html(body, content_type)
-    sel = Selector(text=text, base_url=url)
-    root = sel.root
+    # parsed once: every selector below reads this tree; bytes that are the text's UTF-8 are not encoded again
+    same_bytes = encoding == "utf-8" and not body.startswith(codecs.BOM_UTF8) and "\ufffd" not in text
+    root = parse_html(text, url, utf8=body if same_bytes else None)
     for template in TEMPLATES:
         container = _find(root, template.body)
         title = _find(root, template.title) if container else None
         if container and title:
-            raw = _from_template(template, sel, container[0], title, url, encoding)
+            raw = _from_template(template, container[0], title, url, encoding)
             break
     else:
         raw = extract_generic(text, url, encoding)
     title = root.find("head/title")
-    raw.title_tag = title.text_content() if title is not None else None
+    raw.title_tag = text_of(title) if title is not None else None
     raw.dates.extend(("meta", d) for d in meta_dates(root))
     raw.next_page = next_page_url(root, url)
     canonical = root.xpath("head/link[@rel='canonical']/@href")
@@ -64,21 +66,39 @@ def _xpath(css: str, near: bool = False) -> tuple[etree.XPath, tuple[tuple[str, 
     class tokens are then checked in Python on the few matches. Anything else
     goes through cssselect.
     """
-    alternatives, classes = [], []
+    alternatives, classes, tests = [], [], []
     for alternative in css.split(","):
         steps = alternative.split()
         parts = [_SIMPLE.match(step) for step in steps]
         if not steps or not all(parts):
             prefix = "descendant-or-self::" if not near else "./descendant-or-self::"
             return etree.XPath(HTMLTranslator().css_to_xpath(css, prefix=prefix)), None
-        xpath = "." if near else ""
-        for m in parts:
+        # descendant axes, not "//": libxml2 would first gather every node of the document for "//"
+        xpath = ""
+        for i, m in enumerate(parts):
             tag, ident, dotted = m.groups()
-            xpath += f"//{tag or '*'}" + (f"[@id='{ident}']" if ident else "")
-            xpath += "".join(f"[contains(@class, '{c}')]" for c in dotted.split(".") if c)
+            axis = "descendant-or-self::" if i == 0 and not near else "descendant::"
+            xpath += ("/" if i else "") + axis + (tag or "*") + (f"[@id='{ident}']" if ident else "")
+            # [@class] first: libxml2 skips the elements without one before building any string
+            xpath += "[@class]" * bool(dotted) + "".join(f"[contains(@class, '{c}')]" for c in dotted.split(".") if c)
         alternatives.append(xpath)
         classes.append(tuple(c for c in parts[-1].group(3).split(".") if c))
+        if len(parts) == 1:
+            tag, ident, dotted = parts[0].groups()
+            tests.append(" and ".join([*([f"self::{tag}"] if tag else []), *([f"@id='{ident}'"] if ident else []),
+                                       *(f"contains(@class, '{c}')" for c in dotted.split(".") if c)]))
+    if len(tests) == len(alternatives) > 1:
+        # one-step alternatives (".a, .b, .c"): one pass over the tree for them all, not one each
+        axis = "descendant-or-self::" if not near else "descendant::"
+        with_class = "[@class]" if all(any(c for c in parts) for parts in classes) else ""
+        return etree.XPath(axis + "*" + with_class + "[" + " or ".join(f"({t})" for t in tests) + "]"), tuple(classes)
     return etree.XPath(" | ".join(alternatives)), tuple(classes)
+
+
+@lru_cache(maxsize=None)
+def _one_step(css: str) -> bool:
+    """True for a selector whose every alternative is one simple step (``div.a``, ``.a, .b``)."""
+    return all(len(alt.split()) == 1 and _SIMPLE.match(alt.strip()) for alt in css.split(","))
 
 
 def _find(root, css: str | None, near: bool = False) -> list:
@@ -113,15 +133,25 @@ def _find_near(container, css: str | None) -> list:
     """
     if not css:
         return []
+    scopes = []
     scope = container.getparent()
-    for _ in range(NEAR_LEVELS):
-        if scope is None:
-            break
-        found = _find(scope, css, near=True)
+    while scope is not None and len(scopes) < NEAR_LEVELS:
+        scopes.append(scope)
+        scope = scope.getparent()
+    if not scopes:
+        return []
+    # the widest scope first: a field it lacks (no author, no attachments) costs one search, not three
+    widest = _find(scopes[-1], css, near=True)
+    if not widest:
+        return []
+    for scope in scopes[:-1]:
+        if _one_step(css):  # a match in a narrower scope is a match of the widest inside it
+            found = [el for el in widest if _is_inside(el, scope)]
+        else:  # every step of it must be inside the narrower scope: search there
+            found = _find(scope, css, near=True)
         if found:
             return found
-        scope = scope.getparent()
-    return []
+    return widest
 
 
 def _first_text(elements: list) -> str | None:
@@ -130,8 +160,7 @@ def _first_text(elements: list) -> str | None:
     return normalize.clean_text(" ".join(elements[0].itertext())) or None
 
 
-def _from_template(template: Template, sel: Selector, container, title: list, url: str,
-                   encoding: str) -> RawArticle:
+def _from_template(template: Template, container, title: list, url: str, encoding: str) -> RawArticle:
     raw = RawArticle(url=url, extraction=f"template:{template.name}", encoding=encoding)
     raw.title = _first_text(title)
     body = body_blocks(container, url)
@@ -176,24 +205,28 @@ def split_infos(infos: str) -> tuple[str | None, str | None, str | None]:
     return date, source, author
 
 
-_ZHAI = etree.XPath(".//text()[contains(., '摘')]")  # every 摘要 label has this character
+_ZHAI = etree.XPath("descendant::text()[contains(., '摘')]")  # every 摘要 label has this character
 
 
 def summary_outside_body(scope, container) -> str | None:
     """A 摘要 paragraph placed outside the body container (above it, or in a box), within ``scope``.
 
     Starts from the few text nodes holding 摘 (found by libxml2), not from every
-    paragraph of the page.
+    paragraph of the page; a paragraph holding several of them is looked at once.
     """
+    seen = set()
     for text_node in _ZHAI(scope):
         node = text_node.getparent()
         while node is not None and node.tag not in ("p", "div"):
             node = node.getparent()
-        if node is None or node is container or _is_inside(node, container):
+        if node is None or node in seen:
+            continue
+        seen.add(node)  # held here, so lxml keeps the same proxy object for the element
+        if node is container or _is_inside(node, container):
             continue
         if node.find(".//p") is not None or node.find(".//div") is not None:
             continue  # a wrapper: its own paragraphs are looked at on their own
-        text = node.text_content()
+        text = text_of(node)
         if labels.is_summary_line(text):
             return text
     return None
@@ -213,7 +246,7 @@ def meta_dates(root) -> list[str]:
     return found
 
 
-_LINKS_TO = etree.XPath("//a[contains(@href, $wanted)]")
+_LINKS_TO = etree.XPath("descendant-or-self::a[contains(@href, $wanted)]")
 
 
 def next_page_url(root, url: str) -> str | None:

@@ -14,6 +14,7 @@ from urllib.parse import urljoin
 from lxml import etree
 
 from ..normalize import clean_text
+from .tree import text_of
 
 _BLOCK_TAGS = frozenset(
     "p div section article aside header footer h1 h2 h3 h4 h5 h6 ul ol li dl dt dd "
@@ -93,7 +94,7 @@ class _Walker:
                     walker.skip_subtree()  # its "end" still comes: the tail is kept
                     continue
                 if node.tag == "a" and node.get("href"):
-                    links.append((node.get("href"), clean_text(node.text_content())))
+                    links.append((node.get("href"), clean_text(text_of(node))))
                 parts.append(node.text or "")
             elif node is not el:
                 parts.append(node.tail or "")
@@ -131,7 +132,7 @@ class _Walker:
 
     def table(self, table) -> None:
         for row in table.iter("tr"):
-            cells = [clean_text(c.text_content()) for c in row if c.tag in ("td", "th")]
+            cells = [clean_text(text_of(c)) for c in row if c.tag in ("td", "th")]
             text = " ".join(c for c in cells if c)
             if text:
                 self.blocks.append(Block("text", text))
@@ -203,6 +204,6 @@ def attachment_links(element, base_url: str) -> list[dict[str, str]]:
     for a in element.iter("a"):
         href = a.get("href")
         if href and ATTACHMENT_EXT.search(href.split("?", 1)[0]):
-            found.append({"url": urljoin(base_url, href), "name": clean_text(a.text_content())})
+            found.append({"url": urljoin(base_url, href), "name": clean_text(text_of(a))})
     return found
 

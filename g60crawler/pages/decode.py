@@ -78,6 +78,12 @@ def decode_html(body: bytes, content_type: str | None = None) -> tuple[str, str]
         text = _strict(body[len(bom):], bom_encoding)
         if text is not None:
             return text, _name(bom_encoding) or bom_encoding
+    if not body.isascii():
+        # valid UTF-8 that is not ASCII is the first candidate whatever the labels say (see candidates):
+        # decoded once here, without reading the labels
+        text = _strict(body, "utf-8")
+        if text is not None:
+            return text, "utf-8"
     tried = candidates(body, content_type)
     for encoding in tried:
         text = _strict(body, encoding)
