@@ -60,7 +60,16 @@ def padded(pages: list[tuple[str, bytes]], seed: int) -> list[tuple[str, bytes]]
     """The pages at real-page size: each in its own seeded chrome of 60–200 KB."""
     from benchmarks.padded_pages import pad
 
-    return [(url, pad(body, seed * 100_003 + i)) for i, (url, body) in enumerate(pages)]
+    big = [(url, pad(body, seed * 100_003 + i)) for i, (url, body) in enumerate(pages)]
+    for (url, body), (_, padded_body) in zip(pages, big):  # the figures count only if the article is the same
+        if _fields(url, padded_body) != _fields(url, body):
+            raise SystemExit(f"Error: {url} padded to real size does not extract to the same fields")
+    return big
+
+
+def _fields(url: str, body: bytes) -> dict:
+    item = build_article(extract_raw(url, body))
+    return item.public_dict() if hasattr(item, "public_dict") else vars(item)
 
 
 def ours(url: str, body: bytes) -> None:
