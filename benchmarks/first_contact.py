@@ -19,7 +19,7 @@ date, right first body sentence, non-articles returned as articles (list pages,
 the root, 关于我们) and articles of another channel (pages whose title is one of
 fixtures/variants/articles.py's OTHER_CHANNEL). Nothing leaves 127.0.0.1.
 
-    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/pip install -U pip && .venv/bin/pip install -e '.[bench]'   # pip 23 fails on the bench extras' lxml[html-clean]
     .venv/bin/python -m benchmarks.first_contact            # all variants, writes results and docs
     .venv/bin/python -m benchmarks.first_contact --render   # only docs/first-contact.md from the results
 

@@ -4,7 +4,7 @@ Runs trafilatura and gne (GeneralNewsExtractor) on hand-labelled article pages
 of unknown templates and scores title, date, body recall, body precision and
 time. Run from the repository root (gne is the ``bench`` extra):
 
-    .venv/bin/pip install -e '.[bench]'
+    .venv/bin/pip install -U pip && .venv/bin/pip install -e '.[bench]'   # pip 23 fails on the bench extras' lxml[html-clean]
     .venv/bin/python -m benchmarks.generic_extractors
 
 Pages: every ``benchmarks/generic_pages/<name>.html`` with its hand-written
