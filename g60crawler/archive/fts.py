@@ -113,3 +113,71 @@ def parse_query(text: str) -> Query:
     if not terms:
         raise QueryError("nothing to search for: the query has no letters, digits or Chinese characters")
     return Query(" AND ".join(phrases) or None, tuple(terms), tuple(singles))
+
+
+# ------------------------------------------------------------------ the index, kept in step with articles
+
+#: The index holds no copy of the text (``content=''``): search() reads titles and bodies from
+#: ``articles``. Its columns read as NULL; only ``rowid`` (= articles.id) and MATCH, bm25 work.
+CREATE_INDEX = ("CREATE VIRTUAL TABLE articles_fts USING fts5(title, summary, body, content = '', "
+                "tokenize = 'unicode61')")
+
+#: Which version's text each article's index row was made from: a contentless row is deleted
+#: with the very values it was indexed with, so those must be found again (article_versions has them).
+CREATE_INDEXED = ("CREATE TABLE articles_fts_source (article_id INTEGER PRIMARY KEY, "
+                  "version_id INTEGER NOT NULL)")
+
+
+def _row(title: str | None, summary: str | None, body: str | None) -> tuple:
+    return segment(title), None if summary is None else segment(summary), segment(body)
+
+
+def index(conn, article_id: int) -> None:
+    """Index an article's current text, replacing what its row held (its previously indexed version).
+
+    :param conn: a connection to the archive (the caller commits).
+    :param article_id: the article, whose current version is in ``article_versions``.
+    """
+    current = conn.execute(
+        "SELECT v.id, a.title, a.summary, a.body FROM articles a JOIN article_versions v "
+        "ON v.article_id = a.id AND v.version = a.current_version WHERE a.id = ?", (article_id,)).fetchone()
+    if current is None:
+        raise ValueError(f"article {article_id} has no current version to index")
+    old = conn.execute(
+        "SELECT v.id, v.title, v.summary, v.body FROM articles_fts_source s JOIN article_versions v "
+        "ON v.id = s.version_id WHERE s.article_id = ?", (article_id,)).fetchone()
+    if old is not None:
+        if old[1:] == current[1:]:
+            if old[0] != current[0]:
+                conn.execute("UPDATE articles_fts_source SET version_id = ? WHERE article_id = ?",
+                             (current[0], article_id))
+            return  # the same text: its row is already right
+        conn.execute("INSERT INTO articles_fts (articles_fts, rowid, title, summary, body) "
+                     "VALUES ('delete', ?, ?, ?, ?)", (article_id, *_row(*old[1:])))
+    conn.execute("INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
+                 (article_id, *_row(*current[1:])))
+    conn.execute("INSERT OR REPLACE INTO articles_fts_source (article_id, version_id) VALUES (?, ?)",
+                 (article_id, current[0]))
+
+
+def rebuild(conn) -> int:
+    """Make the index again from every article's current version (a migration; the caller commits).
+
+    :param conn: a connection to the archive, inside a transaction.
+    :returns: the number of articles indexed.
+    """
+    conn.execute("DROP TABLE IF EXISTS articles_fts")
+    conn.execute("DROP TABLE IF EXISTS articles_fts_source")
+    conn.execute(CREATE_INDEX)
+    conn.execute(CREATE_INDEXED)
+    rows = conn.execute(
+        "SELECT a.id, v.id, v.title, v.summary, v.body FROM articles a JOIN article_versions v "
+        "ON v.article_id = a.id AND v.version = a.current_version ORDER BY a.id")
+    n = 0
+    insert = "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)"
+    source = "INSERT INTO articles_fts_source (article_id, version_id) VALUES (?, ?)"
+    while batch := rows.fetchmany(1000):
+        conn.executemany(insert, [(a, *_row(t, s, b)) for a, _v, t, s, b in batch])
+        conn.executemany(source, [(a, v) for a, v, *_ in batch])
+        n += len(batch)
+    return n

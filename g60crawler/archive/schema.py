@@ -8,11 +8,13 @@ docs/schema.md describes every table and column.
 from __future__ import annotations
 
 import sqlite3
+from collections.abc import Callable
 from datetime import datetime, timezone
 
-from . import published
+from . import fts, published
 
-MIGRATIONS: list[tuple[int, str, str]] = [
+#: (number, description, SQL script or a function of the connection that does the change)
+MIGRATIONS: list[tuple[int, str, str | Callable[[sqlite3.Connection], object]]] = [
     (1, "initial schema", """
 CREATE TABLE sections (
     slug TEXT PRIMARY KEY,
@@ -233,6 +235,9 @@ ALTER TABLE article_versions ADD COLUMN published_date TEXT;
 UPDATE articles SET published_date = {published.SQL};
 UPDATE article_versions SET published_date = {published.SQL};
 """),
+    # the index kept a second, segmented copy of every text (a third of the archive); it is made
+    # again without it, and every article is indexed from its current version (archive/fts.py)
+    (8, "contentless full-text index: articles_fts without a stored copy of the text", fts.rebuild),
 ]
 
 
@@ -300,8 +305,11 @@ def migrate(conn: sqlite3.Connection) -> list[int]:
             if current_version(conn) >= version:
                 conn.rollback()
                 continue
-            for statement in _statements(sql):
-                conn.execute(statement)
+            if callable(sql):
+                sql(conn)
+            else:
+                for statement in _statements(sql):
+                    conn.execute(statement)
             conn.execute(
                 "INSERT INTO schema_migrations (version, description, applied_at) VALUES (?, ?, ?)",
                 (version, description, _now()),

@@ -24,7 +24,7 @@ from ..items import ArticleItem, Capture, FailureItem, ListEntry
 from .attachments import AttachmentStore
 from .dedup import Evidence, same_article
 from .errors import ArchiveError
-from .fts import segment
+from . import fts
 from .published import published_date
 from .planning import PERMANENT_REASONS, FetchPlanning, Revisit  # noqa: F401 (re-exported)
 from .runs import RunLog
@@ -335,10 +335,7 @@ class Archive(RunLog, FetchPlanning, AttachmentStore, VersionHistory):
         """Fields computed from the content: the cities and the full-text index."""
         self.conn.execute("UPDATE articles SET cities = ? WHERE id = ?",
                           (_json(cities_in(item.title, item.summary, item.body)), article_id))
-        self.conn.execute("DELETE FROM articles_fts WHERE rowid = ?", (article_id,))
-        self.conn.execute(
-            "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-            (article_id, segment(item.title), segment(item.summary), segment(item.body)))
+        fts.index(self.conn, article_id)
 
     # ------------------------------------------------------------ reparse
 
