@@ -128,6 +128,10 @@ CREATE_INDEXED = ("CREATE TABLE articles_fts_source (article_id INTEGER PRIMARY 
                   "version_id INTEGER NOT NULL)")
 
 
+#: An index of articles(id, kind, published), made by migration 8: search() joins matches to it
+SEARCH_INDEX = "articles_search"
+
+
 def _row(title: str | None, summary: str | None, body: str | None) -> tuple:
     return segment(title), None if summary is None else segment(summary), segment(body)
 

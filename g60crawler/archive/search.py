@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import sqlite3
 from collections.abc import Iterator
@@ -10,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..cities import CITIES
-from .fts import QueryError, parse_query
+from .fts import SEARCH_INDEX, QueryError, parse_query
 
 _DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")
 
@@ -128,7 +129,7 @@ class Hit:
 _SECTIONS = f"(SELECT group_concat(section, ',') FROM ({SECTIONS_OF.format(a='a')} ORDER BY 1)) AS sections"
 _COLUMNS = (f"a.id, a.canonical_url, a.title, a.published, a.editor, a.cities, a.summary, a.body, {_SECTIONS}, "
             "a.published_date")
-_FTS_SOURCE = "articles_fts JOIN articles a ON a.id = articles_fts.rowid"
+_FTS_SOURCE = "articles_fts JOIN articles a{indexed} ON a.id = articles_fts.rowid"
 
 
 @dataclass
@@ -140,11 +141,25 @@ class _Matching:
     where: str
     params: list
 
-    def source(self) -> tuple[str, str, list]:
-        """(FROM, WHERE, parameters): the full-text index joined to articles when there is an FTS match."""
+    covered: bool = False  # the WHERE reads only a.id, a.kind and a.published
+
+    def source(self, conn: sqlite3.Connection | None = None) -> tuple[str, str, list]:
+        """(FROM, WHERE, parameters): the full-text index joined to articles when there is an FTS match.
+
+        :param conn: given when only ids are selected: matches are then joined to the small index of
+            (id, kind, published) when the WHERE needs nothing else, not to the articles' wide rows.
+        """
         if self.match:
-            return _FTS_SOURCE, f"articles_fts MATCH ? AND {self.where}", [self.match, *self.params]
+            indexed = f" INDEXED BY {SEARCH_INDEX}" if conn is not None and self.covered and _has_search_index(conn) else ""
+            return (_FTS_SOURCE.format(indexed=indexed), f"articles_fts MATCH ? AND {self.where}",
+                    [self.match, *self.params])
         return "articles a", self.where, list(self.params)
+
+
+def _has_search_index(conn: sqlite3.Connection) -> bool:
+    """Whether the archive has migration 8's index (a read-only archive may be older)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'index' AND name = ?",
+                        (SEARCH_INDEX,)).fetchone() is not None
 
 
 def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matching:
@@ -153,10 +168,11 @@ def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matchi
     :param query: None for no query; any text (an empty one is an error) is parsed safely.
     """
     where, params = filters.sql()
+    covered = filters.editor is None and filters.city is None
     if query is None:
-        return _Matching(None, (), where, params)
+        return _Matching(None, (), where, params, covered)
     if raw:
-        return _Matching(query, tuple(query.split()), where, params)
+        return _Matching(query, tuple(query.split()), where, params, covered)
     try:
         parsed = parse_query(query)
     except QueryError as exc:
@@ -164,19 +180,119 @@ def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matchi
     for char in parsed.singles:
         where += " AND instr(a.title || ' ' || COALESCE(a.summary, '') || ' ' || a.body, ?) > 0"
         params.append(char)
-    return _Matching(parsed.match, parsed.terms, where, params)
+    return _Matching(parsed.match, parsed.terms, where, params, covered and not parsed.singles)
 
 
-def _select(columns: str, query: str, filters: Filters, sort: str, limit: int, raw: bool) -> tuple[str, list, tuple]:
-    """The SELECT of :func:`search` and :func:`matching_ids`: the same matching, filters and order."""
+_DATE_ORDER = "a.published IS NULL, a.published DESC, a.id DESC"
+_SCORE = "bm25(articles_fts, 10.0, 5.0, 1.0)"
+#: a date-sorted search of a term in at least this share of the articles walks them newest first and
+#: asks the index about each (a page of 20 within ~60 questions), giving up after DATE_WALK questions;
+#: a rarer term's matches are all read from the index and sorted (cheap: there are fewer)
+WALK_DENSITY = 0.2
+DATE_WALK = 200
+DATE_WALK_LIMIT = 100
+#: a relevance-sorted search takes this many best rows from the index before the filters (doubled
+#: until enough pass them): the articles table is read for those, not for every match
+RELEVANCE_FIRST = 64
+
+
+def _check_sort(sort: str) -> None:
     if sort not in ("relevance", "date"):
         raise SearchError(f"--sort must be relevance or date, got {sort!r}")
+
+
+def _select(conn: sqlite3.Connection, m: _Matching, sort: str, limit: int) -> tuple[str, list]:
+    """One SELECT of the ids of every match in the order of ``sort`` (ties by id), with their score."""
+    ranked = sort == "relevance" and m.match
+    order = "score, a.id" if ranked else _DATE_ORDER
+    score = _SCORE if ranked else "NULL"  # newest first: no score
+    columns = "a.id"
+    source, where, params = m.source(conn)
+    return f"SELECT {columns}, {score} AS score FROM {source} WHERE {where} ORDER BY {order} LIMIT ?", [*params, limit]
+
+
+def _best_first(conn: sqlite3.Connection, m: _Matching, limit: int) -> list[tuple] | None:
+    """The ``limit`` best (id, score) by bm25: the index ranks first, the filters apply to its best rows.
+
+    None when the filters keep too few of them: then every match is filtered before ranking.
+    """
+    first = max(RELEVANCE_FIRST, 2 * limit)
+    while first <= 64 * max(RELEVANCE_FIRST, 2 * limit):
+        rows = conn.execute(
+            f"SELECT a.id, f.score FROM (SELECT rowid, {_SCORE} AS score FROM articles_fts "
+            f"WHERE articles_fts MATCH ? ORDER BY score, rowid LIMIT ?) f JOIN articles a ON a.id = f.rowid "
+            f"WHERE {m.where} ORDER BY f.score, a.id LIMIT ?", [m.match, first, *m.params, limit]).fetchall()
+        if len(rows) == limit:
+            return rows
+        (ranked,) = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
+                                 f"LIMIT ?)", (m.match, first)).fetchone()
+        if ranked < first:
+            return rows  # every match was ranked: these are all
+        first *= 4
+    return None
+
+
+def _density(conn: sqlite3.Connection, match: str) -> float:
+    """About the share of articles a parsed query's expression matches, from its tokens' article counts
+    (counting one token's articles reads no positions: ~1 ms for one in most of 100,000 articles)."""
+    phrases = [set(phrase.split()) for phrase in re.findall(r'"([^"]*)"', match)]
+    (total,) = conn.execute("SELECT MAX(id) FROM articles").fetchone()
+    if not phrases or not total:
+        return 0.0
+    counts = {t: conn.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (f'"{t}"',)).fetchone()[0]
+              for t in set().union(*phrases)}
+    # a phrase is at most as frequent as its rarest token; several terms as if independent
+    return math.prod(min(counts[t] for t in phrase) / total for phrase in phrases if phrase)
+
+
+def _newest_first(conn: sqlite3.Connection, m: _Matching, limit: int) -> list[tuple] | None:
+    """The ``limit`` newest matches (id, None) of a frequent term: the articles walked newest first, the
+    index asked about each (~0.1 ms); None when it would take more than DATE_WALK questions."""
+    if limit > DATE_WALK_LIMIT:
+        return None
+    density = _density(conn, m.match)
+    if density < WALK_DENSITY:
+        return None  # rarer: reading every match from the index is faster
+    budget = min(DATE_WALK, math.ceil(3 * limit / density))
+    probe = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"
+    found, walked = [], 0
+    for tail in ("a.published IS NOT NULL ORDER BY a.published DESC, a.id DESC", "a.published IS NULL ORDER BY a.id DESC"):
+        cursor = conn.execute(f"SELECT a.id FROM articles a WHERE {m.where} AND {tail}", m.params)
+        try:
+            while batch := cursor.fetchmany(50):
+                for (article_id,) in batch:
+                    walked += 1
+                    if conn.execute(probe, (m.match, article_id)).fetchone():
+                        found.append((article_id, None))
+                        if len(found) == limit:
+                            return found
+                    if walked >= budget:
+                        return None
+        finally:
+            cursor.close()
+    return found
+
+
+def _ranked(conn: sqlite3.Connection, query: str, filters: Filters, sort: str, limit: int,
+            raw: bool) -> tuple[list[tuple], tuple]:
+    """(id, score) of the first ``limit`` (-1: all) matches in the order of ``sort``, and the query's terms."""
+    _check_sort(sort)
     m = _matching(query, filters, raw)
-    order = "score" if sort == "relevance" and m.match else "a.published IS NULL, a.published DESC, a.id DESC"
-    score = "bm25(articles_fts, 10.0, 5.0, 1.0)" if m.match else "NULL"
-    source, where, params = m.source()
-    sql = f"SELECT {columns}, {score} AS score FROM {source} WHERE {where} ORDER BY {order} LIMIT ?"
-    return sql, [*params, limit], m.terms
+    rows = None
+    if m.match and limit >= 0:
+        try:
+            if sort == "relevance":
+                rows = _best_first(conn, m, limit)
+            elif not raw:
+                rows = _newest_first(conn, m, limit)
+        except sqlite3.OperationalError as exc:
+            if raw:
+                raise SearchError(f"invalid FTS5 query {query!r}: {exc}") from exc
+            raise
+    if rows is None:
+        sql, args = _select(conn, m, sort, limit)
+        rows = _run(conn, sql, args, query, raw)
+    return rows, m.terms
 
 
 def _run(conn: sqlite3.Connection, sql: str, args: list, query: str, raw: bool) -> list:
@@ -193,7 +309,8 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), s
     """Articles matching a query, best first (or newest first), with a highlighted snippet.
 
     The CLI's ``search``, the web view's search page and Datasette's canned ``search`` query
-    (through :func:`matching_ids`) all find articles here, so they find the same ones.
+    (through :func:`matching_ids`) all find articles here, so they find the same ones. The hits
+    are found first (ids only), then only their rows are read.
 
     :param conn: a connection to the archive.
     :param query: what the user typed; searched as text unless ``raw``.
@@ -203,10 +320,20 @@ def search(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), s
     :param raw: pass ``query`` to FTS5 as it is (its syntax over the bigram index).
     :raises SearchError: for an empty query, a bad filter or invalid raw syntax.
     """
-    sql, args, terms = _select(_COLUMNS, query, filters, sort, limit, raw)
-    rows = _run(conn, sql, args, query, raw)
-    return [Hit(r[0], r[1], r[2], r[3], (r[8] or "").split(",") if r[8] else [], r[4], json.loads(r[5]),
-                snippet(terms, r[2], r[6], r[7]), r[10], r[9]) for r in rows]
+    ranked, terms = _ranked(conn, query, filters, sort, limit, raw)
+    rows: dict[int, tuple] = {}
+    ids = [r[0] for r in ranked]
+    for start in range(0, len(ids), 500):
+        chunk = ids[start:start + 500]
+        for r in conn.execute(f"SELECT {_COLUMNS} FROM articles a WHERE a.id IN ({','.join('?' * len(chunk))})",
+                              chunk):
+            rows[r[0]] = r
+    hits = []
+    for article_id, score in ranked:
+        r = rows[article_id]
+        hits.append(Hit(r[0], r[1], r[2], r[3], (r[8] or "").split(",") if r[8] else [], r[4], json.loads(r[5]),
+                        snippet(terms, r[2], r[6], r[7]), score, r[9]))
+    return hits
 
 
 def matching_ids(conn: sqlite3.Connection, query: str, filters: Filters = Filters(), sort: str = "relevance",
@@ -220,8 +347,7 @@ def matching_ids(conn: sqlite3.Connection, query: str, filters: Filters = Filter
     :param raw: as for :func:`search`.
     :raises SearchError: as :func:`search`.
     """
-    sql, args, _ = _select("a.id", query, filters, sort, -1, raw)
-    return [r[0] for r in _run(conn, sql, args, query, raw)]
+    return [r[0] for r in _ranked(conn, query, filters, sort, -1, raw)[0]]
 
 
 def also_matching_pages(conn: sqlite3.Connection, query: str, filters: Filters, raw: bool = False) -> int:
@@ -295,5 +421,5 @@ def count(conn: sqlite3.Connection, query: str | None = None, filters: Filters =
     :param raw: as for :func:`search`.
     :raises SearchError: for an empty query or a bad filter.
     """
-    source, where, params = _matching(query or None, filters, raw).source()
+    source, where, params = _matching(query or None, filters, raw).source(conn)
     return conn.execute(f"SELECT COUNT(*) FROM {source} WHERE {where}", params).fetchone()[0]

@@ -28,6 +28,8 @@ TABLES = {
     "editors_per_section": "Which 责任编辑 handled how many articles in which section.",
     "articles_per_city_month": "Articles per G60 city per month (an article about two cities counts for both).",
     "schema_migrations": "Applied schema migrations.",
+    "articles_fts_source": ("Which version's text each article's row of the full-text index (articles_fts, "
+                            "which keeps no copy of the text) was made from."),
     "attachment_files": "Attachment files (PDF, DOC, XLS ...), stored once by SHA-256 under the archive's folder.",
     "article_attachments": "The attachments each article version links: stored, or skipped/failed and why.",
 }
