@@ -191,6 +191,8 @@ _SCORE = "bm25(articles_fts, 10.0, 5.0, 1.0)"
 WALK_DENSITY = 0.2
 DATE_WALK = 200
 DATE_WALK_LIMIT = 100
+#: above this many hits (a CLI listing, up to SQLite's largest integer) one query sorts every match
+PAGE_LIMIT = 10_000
 #: a relevance-sorted search takes this many best rows from the index before the filters (doubled
 #: until enough pass them): the articles table is read for those, not for every match
 RELEVANCE_FIRST = 64
@@ -279,7 +281,7 @@ def _ranked(conn: sqlite3.Connection, query: str, filters: Filters, sort: str, l
     _check_sort(sort)
     m = _matching(query, filters, raw)
     rows = None
-    if m.match and limit >= 0:
+    if m.match and 0 <= limit <= PAGE_LIMIT:
         try:
             if sort == "relevance":
                 rows = _best_first(conn, m, limit)
