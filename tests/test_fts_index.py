@@ -32,7 +32,8 @@ def _item(n: int, title: str, body: str, summary: str | None = None) -> ArticleI
 
 def _postings(conn: sqlite3.Connection) -> list[tuple]:
     """Every (term, rowid, column, offset) the index holds: equal postings, equal index."""
-    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_postings USING fts5vocab(main, articles_fts, instance)")
+    conn.execute("CREATE VIRTUAL TABLE IF NOT EXISTS temp.fts_postings "
+                 "USING fts5vocab(main, articles_fts, instance)")
     return conn.execute("SELECT term, doc, col, offset FROM temp.fts_postings ORDER BY 1, 2, 3, 4").fetchall()
 
 
@@ -101,7 +102,8 @@ def _schema7_archive(path, monkeypatch) -> sqlite3.Connection:
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:7])
     schema.migrate(conn)
     monkeypatch.undo()
-    texts = [("合肥人才", None, "长三角一体化。九城，城市更新"), ("松江", "摘要", "登陆A股市场"), ("G60科创走廊", "", "量子计算")]
+    texts = [("合肥人才", None, "长三角一体化。九城，城市更新"), ("松江", "摘要", "登陆A股市场"),
+             ("G60科创走廊", "", "量子计算")]
     for n, (title, summary, body) in enumerate(texts, 1):
         conn.execute(
             "INSERT INTO articles (id, canonical_url, title, summary, body, extraction, body_hash, content_hash, "

@@ -150,7 +150,8 @@ class _Matching:
             (id, kind, published) when the WHERE needs nothing else, not to the articles' wide rows.
         """
         if self.match:
-            indexed = f" INDEXED BY {SEARCH_INDEX}" if conn is not None and self.covered and _has_search_index(conn) else ""
+            small = conn is not None and self.covered and _has_search_index(conn)
+            indexed = f" INDEXED BY {SEARCH_INDEX}" if small else ""
             return (_FTS_SOURCE.format(indexed=indexed), f"articles_fts MATCH ? AND {self.where}",
                     [self.match, *self.params])
         return "articles a", self.where, list(self.params)
@@ -185,11 +186,12 @@ def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matchi
 
 _DATE_ORDER = "a.published IS NULL, a.published DESC, a.id DESC"
 _SCORE = "bm25(articles_fts, 10.0, 5.0, 1.0)"
-#: a date-sorted search of a term in at least this share of the articles walks them newest first and
-#: asks the index about each (a page of 20 within ~60 questions), giving up after DATE_WALK questions;
-#: a rarer term's matches are all read from the index and sorted (cheap: there are fewer)
-WALK_DENSITY = 0.2
-DATE_WALK = 200
+#: a date-sorted search of a frequent term walks the articles newest first and asks the index about
+#: each; a rarer term's matches are all read from the index and sorted. Asking about one article costs
+#: about as much as reading PROBE_COST matches: for a page of ``limit`` among ``n`` articles, walking
+#: (limit / density questions) is cheaper when density > sqrt(limit * PROBE_COST / n): 12% of 100,000
+PROBE_COST = 70
+DATE_WALK = 400
 DATE_WALK_LIMIT = 100
 #: above this many hits (a CLI listing, up to SQLite's largest integer) one query sorts every match
 PAGE_LIMIT = 10_000
@@ -234,17 +236,19 @@ def _best_first(conn: sqlite3.Connection, m: _Matching, limit: int) -> list[tupl
     return None
 
 
-def _density(conn: sqlite3.Connection, match: str) -> float:
-    """About the share of articles a parsed query's expression matches, from its tokens' article counts
-    (counting one token's articles reads no positions: ~1 ms for one in most of 100,000 articles)."""
+def _density(conn: sqlite3.Connection, match: str) -> tuple[float, int]:
+    """(About the share of articles a parsed query's expression matches, how many articles there are).
+
+    The share comes from its tokens' article counts: counting one token's articles reads no
+    positions (~1 ms for one in most of 100,000 articles)."""
     phrases = [set(phrase.split()) for phrase in re.findall(r'"([^"]*)"', match)]
     (total,) = conn.execute("SELECT MAX(id) FROM articles").fetchone()
     if not phrases or not total:
-        return 0.0
+        return 0.0, total or 0
     counts = {t: conn.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (f'"{t}"',)).fetchone()[0]
               for t in set().union(*phrases)}
     # a phrase is at most as frequent as its rarest token; several terms as if independent
-    return math.prod(min(counts[t] for t in phrase) / total for phrase in phrases if phrase)
+    return math.prod(min(counts[t] for t in phrase) / total for phrase in phrases if phrase), total
 
 
 def _newest_first(conn: sqlite3.Connection, m: _Matching, limit: int) -> list[tuple] | None:
@@ -252,13 +256,14 @@ def _newest_first(conn: sqlite3.Connection, m: _Matching, limit: int) -> list[tu
     index asked about each (~0.1 ms); None when it would take more than DATE_WALK questions."""
     if limit > DATE_WALK_LIMIT:
         return None
-    density = _density(conn, m.match)
-    if density < WALK_DENSITY:
+    density, total = _density(conn, m.match)
+    if density < math.sqrt(limit * PROBE_COST / max(total, 1)):
         return None  # rarer: reading every match from the index is faster
     budget = min(DATE_WALK, math.ceil(3 * limit / density))
     probe = "SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? AND rowid = ?"
     found, walked = [], 0
-    for tail in ("a.published IS NOT NULL ORDER BY a.published DESC, a.id DESC", "a.published IS NULL ORDER BY a.id DESC"):
+    for tail in ("a.published IS NOT NULL ORDER BY a.published DESC, a.id DESC",
+                 "a.published IS NULL ORDER BY a.id DESC"):
         cursor = conn.execute(f"SELECT a.id FROM articles a WHERE {m.where} AND {tail}", m.params)
         try:
             while batch := cursor.fetchmany(50):
