@@ -210,9 +210,8 @@ def _select(conn: sqlite3.Connection, m: _Matching, sort: str, limit: int) -> tu
     ranked = sort == "relevance" and m.match
     order = "score, a.id" if ranked else _DATE_ORDER
     score = _SCORE if ranked else "NULL"  # newest first: no score
-    columns = "a.id"
     source, where, params = m.source(conn)
-    return f"SELECT {columns}, {score} AS score FROM {source} WHERE {where} ORDER BY {order} LIMIT ?", [*params, limit]
+    return f"SELECT a.id, {score} AS score FROM {source} WHERE {where} ORDER BY {order} LIMIT ?", [*params, limit]
 
 
 def _best_first(conn: sqlite3.Connection, m: _Matching, limit: int) -> list[tuple] | None:
@@ -245,8 +244,8 @@ def _density(conn: sqlite3.Connection, match: str) -> tuple[float, int]:
     (total,) = conn.execute("SELECT MAX(id) FROM articles").fetchone()
     if not phrases or not total:
         return 0.0, total or 0
-    counts = {t: conn.execute("SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?", (f'"{t}"',)).fetchone()[0]
-              for t in set().union(*phrases)}
+    one = "SELECT COUNT(*) FROM articles_fts WHERE articles_fts MATCH ?"
+    counts = {t: conn.execute(one, (f'"{t}"',)).fetchone()[0] for t in set().union(*phrases)}
     # a phrase is at most as frequent as its rarest token; several terms as if independent
     return math.prod(min(counts[t] for t in phrase) / total for phrase in phrases if phrase), total
 
@@ -286,7 +285,7 @@ def _ranked(conn: sqlite3.Connection, query: str, filters: Filters, sort: str, l
     _check_sort(sort)
     m = _matching(query, filters, raw)
     rows = None
-    if m.match and 0 <= limit <= PAGE_LIMIT:
+    if m.match and 0 < limit <= PAGE_LIMIT:
         try:
             if sort == "relevance":
                 rows = _best_first(conn, m, limit)
