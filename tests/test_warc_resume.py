@@ -1,0 +1,125 @@
+"""import-warc SIGKILLed after some batches are committed, then run again: the archive equals an uninterrupted import's.
+
+The WARC is a small synthetic portal (list pages, articles, attachments) plus
+older captures of some articles with other content (history to insert); the
+import runs as a subprocess, killed once the archive holds some of the articles.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import signal
+import sqlite3
+import subprocess
+import sys
+import time
+from datetime import datetime, timezone
+
+import pytest
+from warcio.statusandheaders import StatusAndHeaders
+from warcio.warcwriter import WARCWriter
+
+from benchmarks.synthetic_portal import build
+from benchmarks.warc_bench import url_of, write_warc
+from g60crawler import portal
+
+from .conftest import ROOT
+
+ARTICLES = 600
+OLD = "<p>　　".encode()
+
+
+@pytest.fixture(scope="module")
+def warcs(tmp_path_factory):
+    """The portal's WARC and a second one of older captures, with other content, of every 7th article."""
+    folder = tmp_path_factory.mktemp("resume")
+    build(folder / "portal", ARTICLES, seed=3, progress=False)
+    root = folder / "portal" / portal.HOST
+    main = folder / "portal.warc.gz"
+    write_warc(root, main, 12 << 20, seed=3)
+    older = folder / "older.warc.gz"
+    with older.open("wb") as stream:
+        writer = WARCWriter(stream, gzip=True)
+        pages = sorted(p for p in root.rglob("*.shtml") if portal.current().is_article(url_of(root, p)))
+        for i, path in enumerate(pages[::7]):
+            body = path.read_bytes().replace(OLD, OLD + "（旧稿）".encode(), 1)
+            http = StatusAndHeaders("200 OK", [("Content-Type", "text/html")], protocol="HTTP/1.1")
+            when = datetime(2026, 10, 31, 12, 0, i % 60, tzinfo=timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+            writer.write_record(writer.create_warc_record(
+                url_of(root, path), "response", payload=io.BytesIO(body), length=len(body), http_headers=http,
+                warc_headers_dict={"WARC-Date": when}))
+    return [main, older]
+
+
+def command(files, db) -> list[str]:
+    return [sys.executable, "-m", "g60crawler.cli", "import-warc", *map(str, files), "--db", str(db)]
+
+
+def run(files, db) -> subprocess.CompletedProcess:
+    return subprocess.run(command(files, db), cwd=ROOT, capture_output=True, text=True, timeout=600,
+                          env={**os.environ, "PYTHONPATH": str(ROOT)})
+
+
+def committed(db) -> int:
+    """The articles a reader sees committed (0 while there is no archive yet)."""
+    if not db.exists():
+        return 0
+    try:
+        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.05)
+        try:
+            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
+        finally:
+            conn.close()
+    except sqlite3.Error:
+        return 0
+
+
+def snapshot(db) -> dict:
+    """Everything a resumed import must reproduce, ids aside."""
+    conn = sqlite3.connect(db)
+    try:
+        q = lambda sql: sorted(conn.execute(sql).fetchall())  # noqa: E731
+        return {
+            "articles": q("SELECT canonical_url, content_hash, current_version, first_seen, last_seen FROM articles"),
+            "versions": q("SELECT a.canonical_url, v.version, v.content_hash, v.seen_at, v.superseded_at "
+                          "FROM article_versions v JOIN articles a ON a.id = v.article_id"),
+            "urls": q("SELECT url, content_hash, first_seen, last_seen FROM article_urls"),
+            "captures": q("SELECT c.url, c.sha256, c.status, c.first_fetched, c.last_fetched, a.canonical_url, "
+                          "v.version FROM captures c LEFT JOIN article_versions v ON v.id = c.version_id "
+                          "LEFT JOIN articles a ON a.id = v.article_id"),
+            "blobs": q("SELECT sha256 FROM blobs"),
+            "failures": q("SELECT url, reason, times FROM failures"),
+        }
+    finally:
+        conn.close()
+
+
+def test_a_killed_import_run_again_equals_an_uninterrupted_one(warcs, tmp_path):
+    whole = tmp_path / "whole.sqlite"
+    done = run(warcs, whole)
+    assert done.returncode == 0, done.stderr
+    expected = snapshot(whole)
+    assert len(expected["articles"]) == ARTICLES + 1  # and 关于我们
+    assert any(version > 1 for _, version, *_ in expected["versions"])  # the older captures made history
+
+    db = tmp_path / "resumed.sqlite"
+    proc = subprocess.Popen(command(warcs, db), cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 300
+    while committed(db) < ARTICLES // 5 and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.02)
+    assert proc.poll() is None, "the import ended before it could be killed"
+    proc.send_signal(signal.SIGKILL)
+    proc.wait()
+    part = committed(db)
+    assert 0 < part < ARTICLES + 1
+
+    again = run(warcs, db)
+    assert again.returncode == 0, again.stderr
+    got = snapshot(db)
+    for table in expected:
+        assert got[table] == expected[table], table
+    (duplicates,) = sqlite3.connect(db).execute(
+        "SELECT COUNT(*) FROM (SELECT url, sha256 FROM captures GROUP BY url, sha256 HAVING COUNT(*) > 1)").fetchone()
+    assert duplicates == 0
