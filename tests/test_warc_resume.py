@@ -123,3 +123,22 @@ def test_a_killed_import_run_again_equals_an_uninterrupted_one(warcs, tmp_path):
     (duplicates,) = sqlite3.connect(db).execute(
         "SELECT COUNT(*) FROM (SELECT url, sha256 FROM captures GROUP BY url, sha256 HAVING COUNT(*) > 1)").fetchone()
     assert duplicates == 0
+
+
+def test_an_import_killed_in_its_first_checkpoint_is_run_again(warcs, tmp_path):
+    """A kill while SQLite copies the WAL into the main file (page 1 first) leaves a main file that is
+    not readable alone: the next import reads it with its WAL, as SQLite does, and completes."""
+    db = tmp_path / "cut.sqlite"
+    subprocess.run([sys.executable, "-c", "import os, sys\nfrom g60crawler.archive import Archive\n"
+                    "a = Archive.open(sys.argv[1]); a.conn.execute('PRAGMA wal_autocheckpoint = 0'); a.commit()\n"
+                    "os._exit(0)", str(db)], cwd=ROOT, check=True, env={**os.environ, "PYTHONPATH": str(ROOT)})
+    wal = (tmp_path / "cut.sqlite-wal").read_bytes()
+    size = int.from_bytes(wal[8:12], "big")
+    frames = {int.from_bytes(wal[o:o + 4], "big"): wal[o + 24:o + 24 + size]
+              for o in range(32, len(wal) - 24 - size + 1, 24 + size)}  # page number -> its newest image
+    with db.open("r+b") as main:  # the checkpoint, cut after its first page
+        main.write(frames[1])
+    (tmp_path / "cut.sqlite-shm").unlink()
+    done = run(warcs[1:], db)
+    assert done.returncode == 0, done.stderr
+    assert committed(db) == -(-ARTICLES // 7)  # the older captures of every 7th article

@@ -78,7 +78,8 @@ def _recognise_beside_wal(path: str, writable: bool) -> None:
     """Recognise a WAL database with its -wal beside it without touching either (no -shm, no checkpoint).
 
     The main file is read immutable; when it holds no schema yet (everything still in the
-    -wal), a copy of both in a temporary folder is read instead.
+    -wal) or cannot be read alone (a checkpoint cut short by a kill), a copy of both in a
+    temporary folder is read instead.
 
     :param path: the database file, whose ``-wal`` exists.
     :param writable: True when an empty database may become a new archive.
@@ -86,7 +87,10 @@ def _recognise_beside_wal(path: str, writable: bool) -> None:
     try:
         probe = sqlite3.connect(_uri(path, mode="ro", immutable="1"), uri=True)
         try:
-            objects = probe.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+            try:
+                objects = probe.execute("SELECT COUNT(*) FROM sqlite_master").fetchone()[0]
+            except sqlite3.DatabaseError:
+                objects = 0  # a checkpoint cut short (a kill): the main file is whole only with its -wal
             if objects:
                 if not is_archive(probe):
                     raise ArchiveError(f"{path} is not a g60crawler archive (another program's SQLite database); "
