@@ -10,8 +10,11 @@ size limit.
 
 from __future__ import annotations
 
+import json
+import sqlite3
+import tempfile
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 from typing import BinaryIO, Iterator
 
@@ -21,6 +24,7 @@ from warcio.limitreader import LimitReader
 from ..schedule import moment
 
 _CHUNK = 64 * 1024
+_EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 
 
 @dataclass
@@ -78,31 +82,128 @@ def check_warc(path: Path) -> None:
             raise NotAWarc(f"{path} is not a WARC file (its records read as {record.format!r})")
 
 
+class RefIndex:
+    """Record references kept in a temporary SQLite file, not in memory: memory does not grow with the WARC.
+
+    Each reference is filed under a ``kind`` and a ``key`` (the import's: first pages,
+    later pages and redirects by canonical URL; revisits by payload digest), read back
+    in capture-time order or by key. The file is deleted by :meth:`close`.
+    """
+
+    def __init__(self) -> None:
+        self._dir = tempfile.TemporaryDirectory(prefix="g60-warc-index-")
+        self.conn = sqlite3.connect(Path(self._dir.name) / "index.sqlite")
+        self.conn.executescript(
+            "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192;"
+            "CREATE TABLE refs (kind TEXT NOT NULL, key TEXT, at INTEGER NOT NULL, path INTEGER NOT NULL,"
+            " offset INTEGER NOT NULL, url TEXT NOT NULL, date TEXT NOT NULL, status INTEGER NOT NULL,"
+            " headers TEXT NOT NULL, rec_type TEXT NOT NULL);"
+            "CREATE TABLE originals (digest TEXT PRIMARY KEY, path INTEGER, offset INTEGER) WITHOUT ROWID;")
+        self._paths: list[Path] = []
+        self._path_ids: dict[Path, int] = {}
+        self._indexed = False
+
+    def _path_id(self, path: Path) -> int:
+        if path not in self._path_ids:
+            self._path_ids[path] = len(self._paths)
+            self._paths.append(path)
+        return self._path_ids[path]
+
+    def add(self, kind: str, key: str | None, ref: RecordRef) -> None:
+        """File a reference.
+
+        :param kind: what it is to the reader (``first``, ``later``, ``redirect`` ...).
+        :param key: what it is looked up by (None: only read in order).
+        :param ref: the reference.
+        """
+        at = (ref.date - _EPOCH) // timedelta(microseconds=1)  # exact order of aware datetimes
+        self.conn.execute("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                          (kind, key, at, self._path_id(ref.path), ref.offset, ref.url, ref.date.isoformat(),
+                           ref.status, json.dumps(ref.headers, ensure_ascii=False), ref.rec_type))
+
+    def note_original(self, digest: str, path: Path, offset: int) -> None:
+        """Remember the first complete response with this payload digest (for revisits)."""
+        self.conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?, ?)", (digest, self._path_id(path), offset))
+
+    def original(self, digest: str) -> tuple[Path, int] | None:
+        """Where the first response with this payload digest is, or None."""
+        row = self.conn.execute("SELECT path, offset FROM originals WHERE digest = ?", (digest,)).fetchone()
+        return (self._paths[row[0]], row[1]) if row else None
+
+    def _ready(self) -> None:
+        if not self._indexed:
+            self.conn.commit()
+            self.conn.execute("CREATE INDEX IF NOT EXISTS refs_order ON refs (kind, at, url)")
+            self.conn.execute("CREATE INDEX IF NOT EXISTS refs_key ON refs (kind, key)")
+            self._indexed = True
+
+    def in_order(self, kind: str) -> Iterator[RecordRef]:
+        """The references of a kind by capture time, then URL (one row in memory at a time)."""
+        self._ready()
+        cursor = self.conn.execute("SELECT * FROM refs WHERE kind = ? ORDER BY at, url, rowid", (kind,))
+        for row in cursor:
+            yield self._ref(row)
+
+    def filed(self, kind: str) -> Iterator[tuple[str | None, RecordRef]]:
+        """The (key, reference) pairs of a kind in the order they were filed."""
+        self._ready()
+        for row in self.conn.execute("SELECT * FROM refs WHERE kind = ? ORDER BY rowid", (kind,)):
+            yield row[1], self._ref(row)
+
+    def by_key(self, kind: str, key: str) -> list[RecordRef]:
+        """The references of a kind filed under a key, in the order they were filed."""
+        self._ready()
+        return [self._ref(row) for row in self.conn.execute(
+            "SELECT * FROM refs WHERE kind = ? AND key = ? ORDER BY rowid", (kind, key))]
+
+    def count(self, kind: str) -> int:
+        """How many references of a kind were filed."""
+        return self.conn.execute("SELECT COUNT(*) FROM refs WHERE kind = ?", (kind,)).fetchone()[0]
+
+    def _ref(self, row) -> RecordRef:
+        _, _, _, path, offset, url, date, status, headers, rec_type = row
+        return RecordRef(self._paths[path], offset, url, datetime.fromisoformat(date), status,
+                         json.loads(headers), rec_type)
+
+    def close(self) -> None:
+        """Delete the file."""
+        self.conn.close()
+        self._dir.cleanup()
+
+    def __enter__(self) -> RefIndex:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
+
+
 def index_records(paths: list[Path], max_size: int, problems: Problems) -> Iterator[RecordRef]:
     """Pass 1: every complete response and resolvable revisit record, without its payload.
+
+    Revisits wait, with the digests of the responses, in a :class:`RefIndex` (on disk),
+    until every file is read.
 
     :param paths: WARC files (gzipped per record, or not compressed).
     :param max_size: payloads longer than this are skipped and counted (0: no limit).
     :param problems: counts refused and skipped records.
     """
-    originals: dict[str, tuple[Path, int]] = {}  # payload digest -> its first complete response
-    revisits: list[tuple[RecordRef, str]] = []
-    for path in paths:
-        with path.open("rb") as stream:
-            for ref, digest in _index_file(path, stream, max_size, problems):
-                if ref.rec_type == "revisit":
-                    revisits.append((ref, digest))
-                    continue
-                if digest:
-                    originals.setdefault(digest, (ref.path, ref.offset))
-                yield ref
-    for ref, digest in revisits:
-        where = originals.get(digest) if digest else None
-        if where is None:
-            problems.unresolved_revisits += 1
-            continue
-        ref.path, ref.offset = where
-        yield ref
+    with RefIndex() as waiting:
+        for path in paths:
+            with path.open("rb") as stream:
+                for ref, digest in _index_file(path, stream, max_size, problems):
+                    if ref.rec_type == "revisit":
+                        waiting.add("revisit", digest, ref)
+                        continue
+                    if digest:
+                        waiting.note_original(digest, ref.path, ref.offset)
+                    yield ref
+        for digest, ref in waiting.filed("revisit"):
+            where = waiting.original(digest) if digest else None
+            if where is None:
+                problems.unresolved_revisits += 1
+                continue
+            ref.path, ref.offset = where
+            yield ref
 
 
 def _index_file(path: Path, stream: BinaryIO, max_size: int, problems: Problems):

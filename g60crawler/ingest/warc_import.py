@@ -17,9 +17,10 @@ from urllib.parse import urljoin, urlsplit
 
 from .. import normalize, portal
 from ..archive.store import Archive
-from ..archive.warc_read import PayloadReader, Problems, RecordRef, TooLarge, index_records
+from ..archive.warc_read import PayloadReader, Problems, RecordRef, RefIndex, TooLarge, index_records
 from ..assemble import build_article
 from ..items import ArticleItem, Capture, FailureItem
+from ..settings import G60_ARCHIVE_BATCH
 from .pages import Incomplete, extract_page, join_article
 
 
@@ -47,42 +48,43 @@ def import_warc(archive: Archive, paths: list[Path], max_size: int) -> ImportCou
     :param max_size: payloads over this many bytes are skipped and counted (0: no limit).
     """
     counts = ImportCounts()
-    firsts: list[RecordRef] = []
-    later_pages: dict[str, list[RecordRef]] = defaultdict(list)  # canonical URL of a later page -> its captures
-    redirects: dict[str, list[RecordRef]] = defaultdict(list)  # target URL -> the redirects to it
     site = portal.current()
     statics = {normalize.canonical_url(s.url) for s in site.sections if s.kind == "page"}
-    for ref in index_records(paths, max_size, counts.problems):
-        counts.records += 1
-        if not site.in_scope(ref.url):
-            counts.other_hosts += 1
-            continue
-        location = next((v for k, v in ref.headers.items() if k.lower() == "location"), None)
-        if 300 <= ref.status < 400 and location:
-            redirects[normalize.canonical_url(urljoin(ref.url, location))].append(ref)
-            continue
-        m = site.article_match(ref.url)
-        counts.article_urls += m is not None
-        if m and m.groupdict().get("page"):
-            later_pages[normalize.canonical_url(ref.url)].append(ref)
-        elif m or normalize.canonical_url(ref.url) in statics:
-            firsts.append(ref)
-        else:
-            counts.not_articles += 1
-            counts.pages_not_articles += _is_page(ref)
-    problems = counts.problems
-    counts.records += problems.too_large + problems.malformed + problems.unresolved_revisits
-    firsts.sort(key=lambda r: (r.date, r.url))
-    run_id = archive.start_run("import-warc", {"files": [str(p) for p in paths]})
-    clock = archive.clock
-    try:
-        with PayloadReader(max_size) as reader:
-            for ref in firsts:
-                archive.clock = lambda when=ref.date: when
-                _import_one(archive, reader, ref, later_pages, redirects, run_id, counts)
+    with RefIndex() as index:  # first pages, later pages, redirects: on disk, not in memory
+        for ref in index_records(paths, max_size, counts.problems):
+            counts.records += 1
+            if not site.in_scope(ref.url):
+                counts.other_hosts += 1
+                continue
+            location = next((v for k, v in ref.headers.items() if k.lower() == "location"), None)
+            if 300 <= ref.status < 400 and location:
+                index.add("redirect", normalize.canonical_url(urljoin(ref.url, location)), ref)
+                continue
+            m = site.article_match(ref.url)
+            counts.article_urls += m is not None
+            if m and m.groupdict().get("page"):
+                index.add("later", normalize.canonical_url(ref.url), ref)
+            elif m or normalize.canonical_url(ref.url) in statics:
+                index.add("first", None, ref)
+            else:
+                counts.not_articles += 1
+                counts.pages_not_articles += _is_page(ref)
+        problems = counts.problems
+        counts.records += problems.too_large + problems.malformed + problems.unresolved_revisits
+        run_id = archive.start_run("import-warc", {"files": [str(p) for p in paths]})
+        clock = archive.clock
+        try:
+            with PayloadReader(max_size) as reader:
+                # a batch per transaction, as the crawl commits: a killed import loses at most one
+                # batch, and running it again re-imports what was lost (an import is idempotent)
+                for done, ref in enumerate(index.in_order("first"), 1):
+                    archive.clock = lambda when=ref.date: when
+                    _import_one(archive, reader, ref, index, run_id, counts)
+                    if done % G60_ARCHIVE_BATCH == 0:
+                        archive.commit()
                 archive.commit()
-    finally:
-        archive.clock = clock
+        finally:
+            archive.clock = clock
     archive.finish_run(run_id, "finished", {
         "articles_new": counts.outcomes["new"], "articles_changed": counts.outcomes["changed"],
         "articles_unchanged": counts.outcomes["unchanged"], "duplicates": counts.outcomes["duplicate"],
@@ -108,8 +110,8 @@ def _capture(ref: RecordRef, body: bytes) -> Capture:
     return Capture(ref.url, ref.status, ref.headers, body, ref.date.isoformat(timespec="seconds"))
 
 
-def _import_one(archive: Archive, reader: PayloadReader, ref: RecordRef, later_pages: dict[str, list[RecordRef]],
-                redirects: dict[str, list[RecordRef]], run_id: int, counts: ImportCounts) -> None:
+def _import_one(archive: Archive, reader: PayloadReader, ref: RecordRef, index: RefIndex, run_id: int,
+                counts: ImportCounts) -> None:
     """Extract and store the article whose first page ``ref`` holds (its body read now, then dropped)."""
     try:
         body = reader.read(ref)
@@ -124,13 +126,13 @@ def _import_one(archive: Archive, reader: PayloadReader, ref: RecordRef, later_p
     if ref.status != 200:
         return
     raw = extract_page(ref.url, body, ref.headers)
-    hops = [r for r in redirects.get(normalize.canonical_url(ref.url), []) if r.date <= ref.date]
+    hops = [r for r in index.by_key("redirect", normalize.canonical_url(ref.url)) if r.date <= ref.date]
     raw.kind = "article" if portal.current().is_article(ref.url) else "page"
     raw.aliases = [r.url for r in hops]
     raw.captures = [_capture(r, _small_body(reader, r)) for r in hops] + captures
 
     def page_at(url: str):
-        pages = later_pages.get(normalize.canonical_url(url), [])
+        pages = index.by_key("later", normalize.canonical_url(url))
         if not pages:
             return None
         page = min(pages, key=lambda p: abs((p.date - ref.date).total_seconds()))
