@@ -6,7 +6,7 @@ under benchmarks/results/ and their method in docs/. None of this runs in the
 test suite.
 
     python -m benchmarks            # crawl 10k (+ memory at 50k), extraction, archive writes, search at 100k,
-                                    # reparse at 100k
+                                    # reparse at 100k, WARC import at 250 MiB and 1 GiB
     python -m benchmarks --quick    # smaller sizes, for a check that everything still runs
     python -m benchmarks --only extraction,archive
 """
@@ -36,6 +36,7 @@ PARTS = {
     "first_contact": ("benchmarks.first_contact", [], ["--only", "trs,mainhost"]),
     "reparse": ("benchmarks.reparse_bench", ["--articles", "100000", "--repeat", "3"],
                 ["--articles", "2000", "--repeat", "1"]),
+    "warc": ("benchmarks.warc_bench", ["--sizes", "250,1000"], ["--sizes", "10,20"]),
 }
 
 
@@ -82,6 +83,17 @@ def summary() -> list[tuple[str, str, str, str]]:
                      "vs a scan, median of per-query medians",
                      f"{ours['median_of_medians_ms']:.0f} vs {scan['median_of_medians_ms']:.0f} ms",
                      f"{ours['geomean_ratio_to_baseline']:.2f} (geometric mean)", "faster than the scan"))
+    warc = _load("warc").get("summary", {})
+    if warc:
+        rss = ", ".join(f"{v:.0f} MiB at {k} MiB" for k, v in warc["rss_mib"].items())
+        slope = warc["rss_slope_mib_per_gib"]
+        rows.append(("import-warc peak RSS by WARC size (slope)",
+                     f"{rss} ({'n/a' if slope is None else f'{slope:+.1f} MiB/GiB'})", "", "< 250 MiB, flat"))
+        rows.append(("import-warc vs replay crawl of the same pages, articles/s",
+                     f"{warc['import_articles_per_second']:.0f} vs {warc['replay_crawl_articles_per_second']:.0f}",
+                     f"{warc['ratio_import_to_replay']:.2f}", ">= 0.80"))
+        rows.append(("import-warc SIGKILLed half-way, then run again", "same rows as uninterrupted"
+                     if warc["resume_ok"] else "DIFFERENT rows", "", "no duplicate"))
     contact = _load("first_contact").get("variants", {})
     if contact:
         right = {}
