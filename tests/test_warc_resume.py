@@ -142,3 +142,31 @@ def test_an_import_killed_in_its_first_checkpoint_is_run_again(warcs, tmp_path):
     done = run(warcs[1:], db)
     assert done.returncode == 0, done.stderr
     assert committed(db) == -(-ARTICLES // 7)  # the older captures of every 7th article
+
+
+def test_an_import_failing_half_way_leaves_no_half_written_article(warcs, tmp_path, monkeypatch):
+    """A write that fails in the middle of an article (a full disk) rolls back the open batch: the
+    archive keeps whole articles only, each with its version and its capture."""
+    from click.testing import CliRunner
+
+    from g60crawler.archive.store import Archive
+    from g60crawler.cli import main
+
+    calls = {"n": 0}
+    store_capture = Archive.store_capture
+
+    def failing(self, *args, **kwargs):
+        calls["n"] += 1
+        if calls["n"] == 150:  # the article's row is written, its capture is not
+            raise sqlite3.OperationalError("database or disk is full")
+        return store_capture(self, *args, **kwargs)
+
+    monkeypatch.setattr(Archive, "store_capture", failing)
+    db = tmp_path / "full.sqlite"
+    result = CliRunner().invoke(main, ["import-warc", str(warcs[0]), "--db", str(db)])
+    assert result.exit_code != 0 and "Traceback" not in result.output
+    (half,) = sqlite3.connect(db).execute(
+        "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM captures c JOIN article_versions v "
+        "ON v.id = c.version_id WHERE v.article_id = a.id)").fetchone()
+    assert half == 0
+    assert committed(db) == 100  # the batches before the failure stay

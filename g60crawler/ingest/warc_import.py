@@ -83,6 +83,9 @@ def import_warc(archive: Archive, paths: list[Path], max_size: int) -> ImportCou
                     if done % G60_ARCHIVE_BATCH == 0:
                         archive.commit()
                 archive.commit()
+        except BaseException:
+            archive.conn.rollback()  # the open batch: no article is left half-written
+            raise
         finally:
             archive.clock = clock
     archive.finish_run(run_id, "finished", {
