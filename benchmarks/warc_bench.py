@@ -122,6 +122,11 @@ def write_warc(portal_root: Path, out: Path, target_bytes: int, seed: int = 1) -
                 response(url.rsplit("/", 1)[0] + f"/P0{i:08d}.pdf", data, "application/pdf")
                 counts["attachments"] += 1
                 counts["attachment_bytes"] += len(data)
+        while stream.tell() < target_bytes:  # the pages were smaller than foreseen: attachments make up the rest
+            data = b"%PDF-1.4\n" + os.urandom(min(rng.randrange(256 << 10, 2 << 20), target_bytes - stream.tell()))
+            response(f"http://{portal.HOST}/uploads/P1{counts['attachments']:08d}.pdf", data, "application/pdf")
+            counts["attachments"] += 1
+            counts["attachment_bytes"] += len(data)
     return {**counts, "bytes": out.stat().st_size, "seconds": time.perf_counter() - started}
 
 
