@@ -279,10 +279,18 @@ SECTIONS: dict[str, tuple[str, Callable[[dict], str]]] = {
 }
 
 
+def render_warc(r: dict) -> str:
+    """docs/benchmarks-warc.md from benchmarks/results/warc.json (the benchmark's own renderer)."""
+    from benchmarks.warc_bench import render
+
+    return render(r)
+
+
 #: results name -> (docs page, renderer, whether the page gets this module's header)
 PAGES: dict[str, tuple[str, Callable[[dict], str], bool]] = {
     "reparse": ("benchmarks-reparse.md", render_reparse, True),
     "crawl": ("benchmarks-crawl.md", render_crawl, True),
+    "warc": ("benchmarks-warc.md", render_warc, True),
     "first_contact": ("first-contact.md", render_first_contact, False),
     "generic_corpus": ("generic-corpus.md", render_generic_corpus, False),
 }
