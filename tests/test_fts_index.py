@@ -126,7 +126,7 @@ def test_migration_8_converts_a_schema_7_archive(tmp_path, monkeypatch):
     path = tmp_path / "old.sqlite"
     conn = _schema7_archive(path, monkeypatch)
     assert conn.execute("SELECT COUNT(*) FROM articles_fts_content").fetchone() == (3,)
-    assert schema.migrate(conn) == [8]
+    assert schema.migrate(conn) == [8, 9]
     tables = {n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     assert "articles_fts_content" not in tables
     assert _postings(conn) == _fresh_postings(conn)

@@ -128,12 +128,22 @@ CREATE_INDEXED = ("CREATE TABLE articles_fts_source (article_id INTEGER PRIMARY 
                   "version_id INTEGER NOT NULL)")
 
 
+#: The titles' index: title and summary only, contentless, kept in step with ``articles_fts`` (made from
+#: the same version, ``articles_fts_source``). A relevance search ranks its matches first (migration 9).
+TITLE_TABLE = "articles_fts_title"
+CREATE_TITLE_INDEX = (f"CREATE VIRTUAL TABLE {TITLE_TABLE} USING fts5(title, summary, content = '', "
+                      "tokenize = 'unicode61')")
+
 #: An index of articles(id, kind, published), made by migration 8: search() joins matches to it
 SEARCH_INDEX = "articles_search"
 
 
 def _row(title: str | None, summary: str | None, body: str | None) -> tuple:
     return segment(title), None if summary is None else segment(summary), segment(body)
+
+
+def _has_titles(conn) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (TITLE_TABLE,)).fetchone() is not None
 
 
 def index(conn, article_id: int) -> None:
@@ -147,6 +157,7 @@ def index(conn, article_id: int) -> None:
         "ON v.article_id = a.id AND v.version = a.current_version WHERE a.id = ?", (article_id,)).fetchone()
     if current is None:
         raise ValueError(f"article {article_id} has no current version to index")
+    titles = _has_titles(conn)  # an archive opened before migration 9 has none yet
     old = conn.execute(
         "SELECT v.id, v.title, v.summary, v.body FROM articles_fts_source s JOIN article_versions v "
         "ON v.id = s.version_id WHERE s.article_id = ?", (article_id,)).fetchone()
@@ -156,10 +167,16 @@ def index(conn, article_id: int) -> None:
                 conn.execute("UPDATE articles_fts_source SET version_id = ? WHERE article_id = ?",
                              (current[0], article_id))
             return  # the same text: its row is already right
+        row = _row(*old[1:])
         conn.execute("INSERT INTO articles_fts (articles_fts, rowid, title, summary, body) "
-                     "VALUES ('delete', ?, ?, ?, ?)", (article_id, *_row(*old[1:])))
-    conn.execute("INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)",
-                 (article_id, *_row(*current[1:])))
+                     "VALUES ('delete', ?, ?, ?, ?)", (article_id, *row))
+        if titles:
+            conn.execute(f"INSERT INTO {TITLE_TABLE} ({TITLE_TABLE}, rowid, title, summary) "
+                         "VALUES ('delete', ?, ?, ?)", (article_id, *row[:2]))
+    row = _row(*current[1:])
+    conn.execute("INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)", (article_id, *row))
+    if titles:
+        conn.execute(f"INSERT INTO {TITLE_TABLE} (rowid, title, summary) VALUES (?, ?, ?)", (article_id, *row[:2]))
     conn.execute("INSERT OR REPLACE INTO articles_fts_source (article_id, version_id) VALUES (?, ?)",
                  (article_id, current[0]))
 
@@ -172,7 +189,9 @@ def rebuild(conn) -> int:
     """
     conn.execute("DROP TABLE IF EXISTS articles_fts")
     conn.execute("DROP TABLE IF EXISTS articles_fts_source")
+    conn.execute(f"DROP TABLE IF EXISTS {TITLE_TABLE}")
     conn.execute(CREATE_INDEX)
+    conn.execute(CREATE_TITLE_INDEX)
     conn.execute(CREATE_INDEXED)
     rows = conn.execute(
         "SELECT a.id, v.id, v.title, v.summary, v.body FROM articles a JOIN article_versions v "
@@ -180,8 +199,29 @@ def rebuild(conn) -> int:
     n = 0
     insert = "INSERT INTO articles_fts (rowid, title, summary, body) VALUES (?, ?, ?, ?)"
     source = "INSERT INTO articles_fts_source (article_id, version_id) VALUES (?, ?)"
+    titles = f"INSERT INTO {TITLE_TABLE} (rowid, title, summary) VALUES (?, ?, ?)"
     while batch := rows.fetchmany(1000):
-        conn.executemany(insert, [(a, *_row(t, s, b)) for a, _v, t, s, b in batch])
+        made = [(a, *_row(t, s, b)) for a, _v, t, s, b in batch]
+        conn.executemany(insert, made)
+        conn.executemany(titles, [r[:3] for r in made])
         conn.executemany(source, [(a, v) for a, v, *_ in batch])
+        n += len(batch)
+    return n
+
+
+def rebuild_titles(conn) -> int:
+    """Make the titles' index from the versions ``articles_fts`` was made from (migration 9; the caller commits).
+
+    :param conn: a connection to the archive, inside a transaction.
+    :returns: the number of articles indexed.
+    """
+    conn.execute(f"DROP TABLE IF EXISTS {TITLE_TABLE}")
+    conn.execute(CREATE_TITLE_INDEX)
+    rows = conn.execute("SELECT s.article_id, v.title, v.summary FROM articles_fts_source s "
+                        "JOIN article_versions v ON v.id = s.version_id ORDER BY s.article_id")
+    n = 0
+    insert = f"INSERT INTO {TITLE_TABLE} (rowid, title, summary) VALUES (?, ?, ?)"
+    while batch := rows.fetchmany(1000):
+        conn.executemany(insert, [(a, segment(t), None if s is None else segment(s)) for a, t, s in batch])
         n += len(batch)
     return n

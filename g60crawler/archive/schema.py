@@ -239,6 +239,9 @@ UPDATE article_versions SET published_date = {published.SQL};
     # again without it, and every article is indexed from its current version (archive/fts.py)
     (8, "contentless full-text index: articles_fts without a stored copy of the text; an index for searches",
      lambda conn: _migration_8(conn)),
+    # relevance ranks title (and summary) matches first, from an index of those two columns alone
+    (9, "titles' full-text index: articles_fts_title (title, summary), ranked first by relevance searches",
+     lambda conn: fts.rebuild_titles(conn)),
 ]
 
 

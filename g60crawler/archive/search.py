@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..cities import CITIES
-from .fts import SEARCH_INDEX, QueryError, parse_query
+from .fts import SEARCH_INDEX, TITLE_TABLE, QueryError, parse_query
 
 _DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")
 
@@ -206,33 +206,76 @@ def _check_sort(sort: str) -> None:
 
 
 def _select(conn: sqlite3.Connection, m: _Matching, sort: str, limit: int) -> tuple[str, list]:
-    """One SELECT of the ids of every match in the order of ``sort`` (ties by id), with their score."""
-    ranked = sort == "relevance" and m.match
-    order = "score, a.id" if ranked else _DATE_ORDER
-    score = _SCORE if ranked else "NULL"  # newest first: no score
-    source, where, params = m.source(conn)
-    return f"SELECT a.id, {score} AS score FROM {source} WHERE {where} ORDER BY {order} LIMIT ?", [*params, limit]
+    """One SELECT of the ids of every match newest first (ties by id), without a score."""
+    source, where, params = m.source(conn)  # relevance with an FTS query is _best_first's
+    return f"SELECT a.id, NULL AS score FROM {source} WHERE {where} ORDER BY {_DATE_ORDER} LIMIT ?", [*params, limit]
 
 
-def _best_first(conn: sqlite3.Connection, m: _Matching, limit: int) -> list[tuple] | None:
-    """The ``limit`` best (id, score) by bm25: the index ranks first, the filters apply to its best rows.
+#: bm25 in the titles' index: title 10, summary 5 (as in the main index)
+_TITLE_SCORE = f"bm25({TITLE_TABLE}, 10.0, 5.0)"
+#: tier-2 matches are those the titles' index does not find
+_NOT_TITLE = f"rowid NOT IN (SELECT rowid FROM {TITLE_TABLE} WHERE {TITLE_TABLE} MATCH ?)"
 
-    None when the filters keep too few of them: then every match is filtered before ranking.
+
+def _tiers(conn: sqlite3.Connection) -> bool:
+    """Whether the archive has migration 9's titles' index (a read-only archive may be older)."""
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE name = ?", (TITLE_TABLE,)).fetchone() is not None
+
+
+def _tier(conn: sqlite3.Connection, m: _Matching, tier: int, limit: int) -> list[tuple]:
+    """(id, bm25) of the ``limit`` (-1: all) best matches of one tier that pass the filters, best first.
+
+    Tier 1: the matches of the titles' index, by its bm25; tier 2: the other matches of the main index,
+    by the main bm25 (tier 0: every match by the main bm25, for raw queries and older archives). The
+    index ranks first; the filters apply to its best rows, more of them each round when they keep too few.
+
+    :param tier: 0, 1 or 2.
+    :param limit: at most this many rows (-1: all).
     """
+    table, score = (TITLE_TABLE, _TITLE_SCORE) if tier == 1 else ("articles_fts", _SCORE)
+    extra, extra_params = (f" AND {_NOT_TITLE}", [m.match]) if tier == 2 else ("", [])
+    inner = f"SELECT rowid, {score} AS score FROM {table} WHERE {table} MATCH ?{extra} ORDER BY score, rowid"
+    args = [m.match, *extra_params]
+    if limit < 0 or limit > PAGE_LIMIT:
+        return conn.execute(f"SELECT a.id, f.score FROM ({inner}) f JOIN articles a ON a.id = f.rowid "
+                            f"WHERE {m.where} ORDER BY f.score, a.id LIMIT ?", [*args, *m.params, limit]).fetchall()
     first = max(RELEVANCE_FIRST, 2 * limit)
-    while first <= 64 * max(RELEVANCE_FIRST, 2 * limit):
-        rows = conn.execute(
-            f"SELECT a.id, f.score FROM (SELECT rowid, {_SCORE} AS score FROM articles_fts "
-            f"WHERE articles_fts MATCH ? ORDER BY score, rowid LIMIT ?) f JOIN articles a ON a.id = f.rowid "
-            f"WHERE {m.where} ORDER BY f.score, a.id LIMIT ?", [m.match, first, *m.params, limit]).fetchall()
+    while True:
+        rows = conn.execute(f"SELECT a.id, f.score FROM ({inner} LIMIT ?) f JOIN articles a ON a.id = f.rowid "
+                            f"WHERE {m.where} ORDER BY f.score, a.id LIMIT ?",
+                            [*args, first, *m.params, limit]).fetchall()
         if len(rows) == limit:
             return rows
-        (ranked,) = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM articles_fts WHERE articles_fts MATCH ? "
-                                 f"LIMIT ?)", (m.match, first)).fetchone()
+        (ranked,) = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?{extra} "
+                                 f"LIMIT ?)", [*args, first]).fetchone()
         if ranked < first:
-            return rows  # every match was ranked: these are all
+            return rows  # every match of the tier was ranked: these are all
+        if first >= 64 * max(RELEVANCE_FIRST, 2 * limit):
+            return _tier(conn, m, tier, -1)[:limit]  # the filters keep few: rank every match that passes
         first *= 4
-    return None
+
+
+def _shown(bm25: float, tier: int) -> float:
+    """The score a hit shows: increasing with bm25 (<= 0, best lowest), every tier-1 score below tier 2's.
+
+    s / (1 - s) maps bm25's (-inf, 0] onto (-1, 0] in the same order; tier 1 is moved to (-2, -1].
+    """
+    return bm25 / (1.0 - bm25) - (1.0 if tier == 1 else 0.0)
+
+
+def _best_first(conn: sqlite3.Connection, m: _Matching, limit: int, raw: bool) -> list[tuple]:
+    """The ``limit`` (-1: all) best (id, score): title matches first, then the others (docs/search.md).
+
+    Both tiers are ranked inside their index and stop at the page: the body's index is asked only
+    when the title matches run out. The full ranking is (tier, bm25, id), so a page is its start.
+    """
+    if raw or not _tiers(conn):
+        return [(i, _shown(s, 0)) for i, s in _tier(conn, m, 0, limit)]
+    rows = [(i, _shown(s, 1)) for i, s in _tier(conn, m, 1, limit)]
+    if limit < 0 or len(rows) < limit:
+        rest = _tier(conn, m, 2, limit - len(rows) if limit >= 0 else -1)
+        rows += [(i, _shown(s, 2)) for i, s in rest]
+    return rows
 
 
 def _density(conn: sqlite3.Connection, match: str) -> tuple[float, int]:
@@ -285,20 +328,23 @@ def _ranked(conn: sqlite3.Connection, query: str, filters: Filters, sort: str, l
     _check_sort(sort)
     m = _matching(query, filters, raw)
     rows = None
-    if m.match and 0 < limit <= PAGE_LIMIT:
-        try:
-            if sort == "relevance":
-                rows = _best_first(conn, m, limit)
-            elif not raw:
-                rows = _newest_first(conn, m, limit)
-        except sqlite3.OperationalError as exc:
-            if raw:
-                raise SearchError(f"invalid FTS5 query {query!r}: {exc}") from exc
-            raise
+    if sort == "relevance" and m.match:
+        rows = _run_ranked(conn, m, limit, query, raw)
+    elif m.match and 0 < limit <= PAGE_LIMIT and not raw:
+        rows = _newest_first(conn, m, limit)
     if rows is None:
         sql, args = _select(conn, m, sort, limit)
         rows = _run(conn, sql, args, query, raw)
     return rows, m.terms
+
+
+def _run_ranked(conn: sqlite3.Connection, m: _Matching, limit: int, query: str, raw: bool) -> list:
+    try:
+        return _best_first(conn, m, limit, raw)
+    except sqlite3.OperationalError as exc:
+        if raw:
+            raise SearchError(f"invalid FTS5 query {query!r}: {exc}") from exc
+        raise
 
 
 def _run(conn: sqlite3.Connection, sql: str, args: list, query: str, raw: bool) -> list:

@@ -30,6 +30,8 @@ TABLES = {
     "schema_migrations": "Applied schema migrations.",
     "articles_fts_source": ("Which version's text each article's row of the full-text index (articles_fts, "
                             "which keeps no copy of the text) was made from."),
+    "articles_fts_title": ("Full-text index of titles and summaries alone (bigrams, no copy of the text): "
+                           "relevance searches rank its matches first."),
     "attachment_files": "Attachment files (PDF, DOC, XLS ...), stored once by SHA-256 under the archive's folder.",
     "article_attachments": "The attachments each article version links: stored, or skipped/failed and why.",
 }
