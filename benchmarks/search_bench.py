@@ -50,7 +50,7 @@ from pathlib import Path
 import jieba
 
 from g60crawler.archive.export import write_csv, write_jsonl
-from g60crawler.archive.fts import SEARCH_INDEX, parse_query, segment
+from g60crawler.archive.fts import SEARCH_INDEX, TITLE_TABLE, parse_query, segment
 from g60crawler.archive.schema import LATEST_VERSION
 from g60crawler.archive.search import Filters, count, search
 from g60crawler.archive.store import Archive
@@ -631,7 +631,10 @@ def target_markdown(runs: dict) -> str:
                    f"{run['settings']['reps']} repetitions, SQLite {run['versions']['sqlite']})\n")
         out.append(f"Archive {run['sizes']['archive_bytes'] / 2 ** 20:,.0f} MiB; full-text index "
                    f"{fts['total_bytes'] / 2 ** 20:,.1f} MiB (inverted index {fts['index_bytes'] / 2 ** 20:,.1f} MiB, "
-                   f"stored text {fts['content_bytes'] / 2 ** 20:,.1f} MiB) and the `{SEARCH_INDEX}` index "
+                   f"stored text {fts['content_bytes'] / 2 ** 20:,.1f} MiB"
+                   + (f", titles' index `{TITLE_TABLE}` {fts['title_index_bytes'] / 2 ** 20:,.1f} MiB"
+                      if "title_index_bytes" in fts else "")
+                   + f") and the `{SEARCH_INDEX}` index "
                    f"{fts['search_index_bytes'] / 2 ** 20:,.1f} MiB: **{100 * fts['share_of_archive']:.1f}%** of the "
                    f"archive (target at most {100 * TARGET_SHARE:.0f}%).\n")
         rows = ["| query | group | matches | search() relevance p95 | search() date p95 | count() p95 | "
@@ -747,6 +750,10 @@ def main(argv: list[str] | None = None) -> int:
     (search_index,) = arch.execute("SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name = ?",
                                    (SEARCH_INDEX,)).fetchone()
     archive_fts["search_index_bytes"] = search_index
+    # total_bytes counts every articles_fts_* table (LIKE's _ is any character): the titles' index included
+    archive_fts["title_index_bytes"] = arch.execute(
+        "SELECT COALESCE(SUM(pgsize), 0) FROM dbstat WHERE name LIKE ? ESCAPE '\\'",
+        (TITLE_TABLE.replace("_", "\\_") + "\\_%",)).fetchone()[0]
     archive_fts["share_of_archive"] = (archive_fts["total_bytes"] + search_index) / archive_path.stat().st_size
     sizes = {"archive_bytes": archive_path.stat().st_size,
              "archive_fts": archive_fts,
