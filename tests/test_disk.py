@@ -95,7 +95,7 @@ def test_full_disk(tmp_path):
     assert rolled_back, "the write that failed was not an article's: nothing shown rolled back"
 
 
-@pytest.mark.reliability("the disk fills up while an attachment (6 MB, tmpfs of 4 MB) is written",
+@pytest.mark.reliability("the disk fills up while an attachment (6 MB, tmpfs of 5 MB) is written",
                          "one ERROR line, exit status 4, the article and its batch rolled back, no partial file left",
                          group="interruption")
 def test_full_disk_while_an_attachment_is_written(tmp_path):
@@ -107,7 +107,7 @@ def test_full_disk_while_an_attachment_is_written(tmp_path):
     mount_dir.mkdir()
     urls, files = tmp_path / "urls.txt", tmp_path / "files.txt"
     listing = f"find {shlex.quote(str(mount_dir))} -type f > {shlex.quote(str(files))}"
-    done = crawl_on_tmpfs(mount_dir, "size=4m", site=site, settings=("LOG_LEVEL=DEBUG",),
+    done = crawl_on_tmpfs(mount_dir, "size=5m", site=site, settings=("LOG_LEVEL=DEBUG",),
                           after_crawl=_urls_on_tmpfs(mount_dir, urls) + " && " + listing)
     assert done.returncode == 4, done.stderr[-2000:]
     errors = [line for line in done.stderr.splitlines() if " ERROR: " in line]
