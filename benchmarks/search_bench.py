@@ -1,6 +1,6 @@
 """Chinese full-text search over the archive: bigram FTS5 against a scan, trigram and jieba.
 
-    .venv/bin/pip install jieba
+    .venv/bin/pip install -e ".[bench]"   # jieba is in the bench extra
     .venv/bin/python -m benchmarks.search_bench --articles 100000
 
 Builds (or reuses) a synthetic archive with ``benchmarks.synthetic_archive``
