@@ -104,9 +104,15 @@ _OPERATIONS: dict[str, Callable] = {"store": store_item, "query": query, "call":
 _STORES = frozenset({"store"})  # skipped once a write failed: the rest of the run is not written
 
 
-def child_main(fd: int) -> None:
-    """The child's entry point: serve the crawl on the socket ``fd`` (see :meth:`ArchiveWriter.start`)."""
-    _die_with_parent()
+def child_main(fd: int, parent_pid: int, package_root: str) -> None:
+    """The child's entry point: serve the crawl on the socket ``fd`` (see :meth:`ArchiveWriter.start`).
+
+    :param fd: the child's end of the socket pair.
+    :param parent_pid: the crawl's pid (the child dies with it).
+    :param package_root: the directory the crawl imports ``g60crawler`` from (so must the child).
+    """
+    _check_package(package_root)
+    _die_with_parent(parent_pid)
     signal.signal(signal.SIGINT, signal.SIG_IGN)  # the crawl stops gracefully, then closes the pipe
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
     conn = Connection(fd)
@@ -115,6 +121,17 @@ def child_main(fd: int) -> None:
     except (EOFError, OSError):
         return
     _serve(conn, path, now, run_portal)
+
+
+def _check_package(package_root: str) -> None:
+    """Exit with a clear error unless this ``g60crawler`` is the crawl's own (under ``package_root``)."""
+    import g60crawler
+
+    mine = Path(g60crawler.__file__).resolve()
+    if not mine.is_relative_to(Path(package_root).resolve()):
+        print(f"Error: the archive writer imported g60crawler from {mine.parent}, not the crawl's {package_root}",
+              file=sys.stderr)
+        sys.exit(3)
 
 
 def _serve(conn, path: str, now: str | None, run_portal: portal.Portal) -> None:
@@ -178,18 +195,25 @@ def _serve(conn, path: str, now: str | None, run_portal: portal.Portal) -> None:
                 pass
 
 
-def _die_with_parent() -> None:
-    """Ask the kernel to kill this process when the crawl's process dies (Linux); else rely on EOF."""
+def _die_with_parent(parent_pid: int) -> None:
+    """Ask the kernel to kill this process when the crawl's process dies (Linux); else rely on EOF.
+
+    :param parent_pid: the crawl's pid (it may be 1: a crawl run as a container's first process).
+    """
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGKILL, 0, 0, 0)
     except (OSError, AttributeError):
         return
-    if os.getppid() == 1:  # the crawl died before the request was made
+    if os.getppid() != parent_pid:  # the crawl died before the request was made
         os._exit(1)
 
 
 # ------------------------------------------------------------------ the parent's side
+
+#: The child's program: argv is the crawl's package root, the socket's fd and the crawl's pid.
+_CHILD_CODE = ("import sys; sys.path.insert(0, sys.argv[1]); from g60crawler.writer import child_main; "
+               "child_main(int(sys.argv[2]), int(sys.argv[3]), sys.argv[1])")
 
 class ArchiveWriter:
     """The crawl's side of the writer: send operations, get their results as Deferreds (or wait for them).
@@ -213,10 +237,10 @@ class ArchiveWriter:
         """Start the child and open the archive in it; raises :class:`WriterError` if it cannot be opened."""
         ours, theirs = socket.socketpair()
         package_root = str(Path(__file__).resolve().parent.parent)  # where this g60crawler is imported from
-        env = {**os.environ, "PYTHONPATH": os.pathsep.join(filter(None, [package_root, os.environ.get("PYTHONPATH")]))}
+        # -P: no current directory (nor script directory) ahead of the crawl's package root on sys.path
         self.process = subprocess.Popen(
-            [sys.executable, "-c", f"from g60crawler.writer import child_main; child_main({theirs.fileno()})"],
-            pass_fds=[theirs.fileno()], env=env, stdin=subprocess.DEVNULL)
+            [sys.executable, "-P", "-c", _CHILD_CODE, package_root, str(theirs.fileno()), str(os.getpid())],
+            pass_fds=[theirs.fileno()], stdin=subprocess.DEVNULL)
         theirs.close()
         self._conn = Connection(ours.detach())
         opened = self._waiting[0] = self._event_slot()

@@ -2,7 +2,13 @@
 
 from __future__ import annotations
 
+import os
+import signal
 import sqlite3
+import subprocess
+import sys
+import time
+from pathlib import Path
 
 import pytest
 
@@ -10,8 +16,8 @@ from g60crawler.archive import Archive
 from g60crawler.items import FailureItem
 from g60crawler.writer import ArchiveWriter, Skipped, WriterError
 
-from .conftest import HOST, SITE
-from .crawl import query, run_crawl
+from .conftest import HOST, ROOT, SITE
+from .crawl import article_count, query, run_crawl
 
 FAILING = f"http://{HOST}/zcfw/2023/1120/1631017.shtml"  # an article of the mirror
 
@@ -103,3 +109,74 @@ def test_the_archive_is_complete_when_the_crawl_returns(tmp_path):
     assert query(archive, "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM captures c "
                           "JOIN article_versions v ON v.id = c.version_id WHERE v.article_id = a.id)") == [(0,)]
     assert query(archive, "SELECT (SELECT COUNT(*) FROM articles) - (SELECT COUNT(*) FROM articles_fts)") == [(0,)]
+
+
+def _crawl_cmd(archive, *settings: str) -> list[str]:
+    cmd = [sys.executable, "-m", "scrapy", "crawl", "g60", "-s", f"G60_ARCHIVE={archive}", "-s", "LOG_LEVEL=INFO",
+           "-s", f"G60_REPLAY_DIR={SITE}"]
+    for s in settings:
+        cmd += ["-s", s]
+    return cmd
+
+
+def test_a_crawl_that_is_pid_1_keeps_its_writer(tmp_path):
+    # docker run without --init, a Kubernetes pod: the crawl is the first process of its pid namespace
+    archive = tmp_path / "a.sqlite"
+    done = subprocess.run(["unshare", "--pid", "--fork", "--mount-proc", *_crawl_cmd(archive)],
+                          cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr[-2000:]
+    assert query(archive, "SELECT finish_reason, exit_code FROM crawl_runs") == [("finished", 0)]
+    assert query(archive, "SELECT COUNT(*) FROM articles")[0][0] > 0
+
+
+def test_the_writer_imports_the_crawls_own_package_not_one_in_the_current_directory(tmp_path):
+    archive, marker = tmp_path / "a.sqlite", tmp_path / "imported"
+    other = tmp_path / "checkout" / "g60crawler"
+    other.mkdir(parents=True)
+    (other / "__init__.py").write_text(f"open({str(marker)!r}, 'w').close()\nraise ImportError('the other g60crawler')\n")
+    scrapy = Path(sys.executable).parent / "scrapy"  # a console script: the crawl itself does not import from cwd
+    env = {**os.environ, "PYTHONPATH": str(ROOT), "SCRAPY_SETTINGS_MODULE": "g60crawler.settings"}
+    done = subprocess.run([str(scrapy), *_crawl_cmd(archive)[3:]], cwd=other.parent, env=env,
+                          capture_output=True, text=True, timeout=120)
+    assert not marker.exists(), done.stderr[-2000:]
+    assert done.returncode == 0, done.stderr[-2000:]
+
+
+def _children(pid: int) -> list[int]:
+    found = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        if int(fields[1]) == pid:
+            found.append(int(stat.parent.name))
+    return found
+
+
+def test_a_killed_writer_stops_the_crawl_with_one_error_and_the_run_recorded(tmp_path):
+    archive = tmp_path / "a.sqlite"
+    crawl = subprocess.Popen(_crawl_cmd(archive, "G60_ARCHIVE_BATCH=2", "DOWNLOAD_DELAY=0.05",
+                                        "AUTOTHROTTLE_ENABLED=False", "DOWNLOAD_DELAY_JITTER=0"),
+                             cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline = time.monotonic() + 60
+        while article_count(archive) < 4 and time.monotonic() < deadline and crawl.poll() is None:
+            time.sleep(0.01)
+        assert crawl.poll() is None, "the crawl ended before its writer could be killed"
+        (child,) = _children(crawl.pid)
+        os.kill(child, signal.SIGKILL)
+        _, stderr = crawl.communicate(timeout=60)
+    finally:
+        if crawl.poll() is None:
+            crawl.kill()
+            crawl.communicate()
+    assert crawl.returncode == 4, stderr[-2000:]
+    errors = [line for line in stderr.splitlines() if " ERROR: " in line]
+    assert len(errors) == 1 and "the archive writer was killed by signal 9" in errors[0], errors
+    assert "Traceback" not in stderr
+    (run, reason, code, new, failures), = query(
+        archive, "SELECT id, finish_reason, exit_code, articles_new, failures FROM crawl_runs WHERE finished_at IS NOT NULL")
+    assert (reason, code) == ("archive_error", 4)
+    assert new == query(archive, "SELECT COUNT(*) FROM articles")[0][0] > 0
+    assert failures == query(archive, "SELECT COUNT(*) FROM failures WHERE last_run_id = ?", (run,))[0][0]
