@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 
 from scrapy import signals
 from scrapy.utils.defer import deferred_from_coro, maybe_deferred_to_future
 
 from . import portal, runconfig
+from .archive import Archive, ArchiveError
 from .archive.planning import PERMANENT_REASONS
 from .assemble import build_article
 from .health import EXIT_ARCHIVE, EXIT_OK, EXIT_UNHEALTHY, RunMetrics, Thresholds, check_run, check_sections
@@ -200,10 +202,29 @@ class ArchivePipeline:
         except (WriterError, Skipped) as exc:
             if self.broken is None:
                 self._stop(exc)
-            logger.error("run %s could not be recorded as finished: %s", self.run_id, exc)
+            if self.writer.gone is None:  # the writer is there but could not write it
+                logger.error("run %s could not be recorded as finished: %s", self.run_id, exc)
         finally:
+            gone = self.writer.gone
             self.writer.close()
             self.writer = None
+        if gone is not None:
+            self._finish_without_writer()
+
+    def _finish_without_writer(self) -> None:
+        """The writer died (killed, crashed): record the run's end from the crawl's process, with what was committed."""
+        stats = self.stats.get_stats() if self.stats else {}
+        try:
+            archive = Archive.open(self.config.archive, clock=self.config.clock)
+            try:
+                archive.finish_run(self.run_id, "archive_error", self.counts, stats, EXIT_ARCHIVE,
+                                   [f"archive write failed: {self.broken}"])
+            finally:
+                archive.close()
+        except (sqlite3.Error, ArchiveError) as exc:
+            logger.error("run %s could not be recorded as finished: %s", self.run_id, exc)
+            return
+        logger.info("%s", self.summary("archive_error", EXIT_ARCHIVE, {}))
 
     def _call(self, method: str, *args):
         """Call an archive method in the writer and wait for its value."""
@@ -214,6 +235,8 @@ class ArchivePipeline:
 
     def _finish(self, reason: str) -> None:
         if self.broken is not None:
+            if self.writer.gone is not None:
+                return  # recorded from the crawl's process once the writer is closed
             stats = self.stats.get_stats() if self.stats else {}
             self._call("finish_run", self.run_id, "archive_error", self.counts, stats, EXIT_ARCHIVE,
                        [f"archive write failed: {self.broken}"])

@@ -233,6 +233,11 @@ class ArchiveWriter:
         self._threads: list[threading.Thread] = []
         self._gone: str | None = None  # why the child cannot answer any more
 
+    @property
+    def gone(self) -> str | None:
+        """Why the child cannot answer any more (killed, exited), or None while it can."""
+        return self._gone
+
     def start(self) -> None:
         """Start the child and open the archive in it; raises :class:`WriterError` if it cannot be opened."""
         ours, theirs = socket.socketpair()
@@ -311,20 +316,21 @@ class ArchiveWriter:
         return _value(*slot[2])
 
     def _send_loop(self) -> None:
+        process = self.process
         while (message := self._outbox.get()) is not None:
             try:
                 self._conn.send(message)
-            except (OSError, ValueError) as exc:
-                self._lost(f"the archive writer stopped: {exc}")
+            except (OSError, ValueError):  # the child is gone: say why (its end, not the pipe's)
+                self._lost(_ended(process))
                 return
 
     def _read_loop(self) -> None:
+        process = self.process
         while True:
             try:
                 op_id, status, value = self._conn.recv()
             except (EOFError, OSError):
-                if self.process is not None and self._waiting:
-                    self._lost("the archive writer stopped unexpectedly")
+                self._lost(_ended(process))  # after a close, nothing waits: only marks the child gone
                 return
             with self._lock:
                 slot = self._waiting.pop(op_id, None)
@@ -333,7 +339,8 @@ class ArchiveWriter:
 
     def _lost(self, why: str) -> None:
         with self._lock:
-            self._gone = why
+            self._gone = self._gone or why  # the first to see the child gone says why
+            why = self._gone
             slots, self._waiting = list(self._waiting.values()), {}
         for slot in slots:
             self._resolve(slot, "error", why)
@@ -350,6 +357,17 @@ class ArchiveWriter:
             reactor.callFromThread(d.callback, value)
         else:
             reactor.callFromThread(d.errback, Skipped() if status == "skipped" else WriterError(value))
+
+
+def _ended(process: subprocess.Popen) -> str:
+    """Why the writer's child is gone, from its exit status (it is waited for a few seconds)."""
+    try:
+        code = process.wait(5)
+    except subprocess.TimeoutExpired:
+        return "the archive writer stopped answering"
+    if code < 0:
+        return f"the archive writer was killed by signal {-code}"
+    return f"the archive writer exited with status {code}"
 
 
 def _value(status: str, value):

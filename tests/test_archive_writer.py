@@ -180,3 +180,13 @@ def test_a_killed_writer_stops_the_crawl_with_one_error_and_the_run_recorded(tmp
     assert (reason, code) == ("archive_error", 4)
     assert new == query(archive, "SELECT COUNT(*) FROM articles")[0][0] > 0
     assert failures == query(archive, "SELECT COUNT(*) FROM failures WHERE last_run_id = ?", (run,))[0][0]
+
+
+def test_a_killed_writer_is_reported_with_its_signal_not_the_pipe(writer):
+    w, _ = writer
+    w.call("call", "start_run", "g60", {})
+    w.process.kill()
+    w.process.wait(10)
+    with pytest.raises(WriterError, match="^the archive writer was killed by signal 9$"):
+        w.call("store", 1, FailureItem("http://x/1", "http 503"), commit=True)
+    assert w.gone == "the archive writer was killed by signal 9"
