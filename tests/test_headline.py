@@ -67,7 +67,8 @@ def test_generic_headline(name, page, headline):
 
 @pytest.mark.parametrize("sep", ["_", "-", " - ", "|", " | ", "—", "——", "－", " ", "｜"])
 def test_title_suffix_joined_by_any_separator(sep):
-    page = _page(f"{HEADLINE}{sep}工作动态{sep}{SITE}", article_head=f"<h1>{HEADLINE}{sep}{SITE}</h1>")
+    page = _page(f"{HEADLINE}{sep}工作动态{sep}{SITE}", article_head=f"<h1>{HEADLINE}{sep}{SITE}</h1>",
+                 footer=f"<p>版权所有：{SITE}</p>")  # the evidence that the last part is the site's name
     assert extract_generic(page, "https://www.example.cn/a.html", "utf-8").title == HEADLINE
 
 
@@ -144,3 +145,50 @@ TITLE_PAGES = [
 @pytest.mark.parametrize("name, page, headline", TITLE_PAGES, ids=[c[0] for c in TITLE_PAGES])
 def test_title_parts_that_are_not_the_site(name, page, headline):
     assert extract_generic(page, "https://www.example.cn/a.html", "utf-8").title == headline
+
+
+def _article(title: str, heading: str) -> str:
+    return _page(title, article_head=f"<h1>{heading}</h1>")
+
+
+# a headline whose last words end in a site word (会 院 医院 大学 中心 …) is not cut without
+# evidence that those words are the site's name: the heading near the body says the same
+HEADINGS_ENDING_IN_SITE_WORDS = [
+    "奋进新征程 建功新时代 我市举行表彰大会",
+    "科技赋能 智慧医疗走进社区医院",
+    "产学研合作再结硕果 - 校企共建联合实验室落户浙江大学",
+    "新时代文明实践 志愿者走进养老服务中心",
+    "春风送岗位｜就业服务走进职业技术学院",
+]
+
+
+@pytest.mark.parametrize("headline", HEADINGS_ENDING_IN_SITE_WORDS)
+def test_heading_equal_to_the_title_is_not_cut_by_a_word_list(headline):
+    assert extract_generic(_article(headline, headline), "https://www.example.cn/a.html", "utf-8").title == headline
+
+
+@pytest.mark.parametrize("headline", HEADINGS_ENDING_IN_SITE_WORDS)
+def test_title_only_headline_is_not_cut_by_a_word_list(headline):
+    assert extract_generic(_page(headline), "https://www.example.cn/a.html", "utf-8").title == headline
+
+
+@pytest.mark.parametrize("suffix", ["东区办事处", "市卫生健康委员会", "第一人民医院"])
+def test_space_joined_suffix_absent_from_the_heading_goes(suffix):
+    page = _article(f"{HEADLINE} {suffix}", HEADLINE)
+    assert extract_generic(page, "https://www.example.cn/a.html", "utf-8").title == HEADLINE
+
+
+@pytest.mark.parametrize("title, names, expected", [
+    ("我市举行表彰大会 市总工会", {"市总工会"}, "我市举行表彰大会"),
+    ("智慧医疗走进社区 - 某某大学附属医院", {"某某大学附属医院"}, "智慧医疗走进社区"),
+    ("奋进新征程 建功新时代 我市举行表彰大会", set(), "奋进新征程 建功新时代 我市举行表彰大会"),
+    ("科技赋能 智慧医疗走进社区医院", set(), "科技赋能 智慧医疗走进社区医院"),
+])
+def test_strip_site_suffix_needs_evidence_for_broad_site_words(title, names, expected):
+    assert strip_site_suffix(title, names) == expected
+
+
+def test_title_that_is_only_the_site_name_loses_to_the_heading_near_the_body():
+    page = ("<html><head><title>某某市人民政府</title></head><body><div class='logo'>某某市人民政府</div>"
+            f"<div class='main'><h2>{SHORT}</h2><div class='content'>{PROSE}</div></div></body></html>")
+    assert extract_generic(page, "https://www.example.gov.cn/a.html", "utf-8").title == SHORT

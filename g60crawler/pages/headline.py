@@ -88,20 +88,28 @@ _MEDIA_WORD = re.compile(r"(?:日报|晚报|早报|时报|商报|日報|晚報|�
 
 def _reads_as_site(part: str, first: str) -> bool:
     """True if the last part of a ``<title>`` can be the site's or channel's name: no clause or
-    quotation in it, and a site word at its end, or as short as a channel's name, or shorter than
+    quotation in it, and a word only sites end in (…人民政府, …日报) at its end, or as short as a channel's name, or shorter than
     the first part (not the headline after the site's name: ``某某县人民政府 | 某某县统计公报``)."""
-    return not _has_punct(part) and (bool(_SITE_WORD.search(part) or _MEDIA_WORD.search(part))
+    return not _has_punct(part) and (bool(_STRONG_SITE_WORD.search(part) or _MEDIA_WORD.search(part))
                                      or len(part) < len(first) or len(part) <= MAX_CHANNEL_NAME)
 
 
-def strip_site_suffix(text: str | None, names: set[str]) -> str:
+#: A last word that names a site whatever joins it to the headline (…人民政府, …门户网站).
+_STRONG_SITE_WORD = re.compile(r"(?:网站|门户|门户网站|政府|人民政府|官网|频道|政府网|新闻网|[Nn]ews|\.com|\.cn)$")
+
+
+def strip_site_suffix(text: str | None, names: set[str], words: bool = True) -> str:
     """A title without trailing parts that name the site or a channel, and without a leading ``站名：``.
 
-    A trailing part after a separator or a space goes when it is one of the site's names,
-    ends in a site word (…网, …人民政府, …办事处), or is a short channel name before such a part.
+    A trailing part goes with evidence: it is one of the site's names (or ends in one). Without
+    it, a word list decides only when ``words``: a part after a space when it ends in a word only
+    sites end in (…人民政府, …官网); a part after ``_ - |`` when it also ends in a broader site
+    word (…局, …医院, …大学) and is shorter than what stands before it (``…落户浙江大学`` is a clause
+    of the headline). Short channel names go before such a part.
 
     :param text: a title or heading.
     :param names: the site's names (:func:`site_names`).
+    :param words: whether a word list alone may cut (False for a heading near the body).
     """
     text = clean_text(text)
     for name in names:
@@ -116,12 +124,15 @@ def strip_site_suffix(text: str | None, names: set[str]) -> str:
         head = text[:sep.start()]
         if len(clean_text(head)) < MIN_HEADLINE:
             break
-        if part in names or any(part.endswith(n) or n.endswith(part) and len(part) >= 4 for n in names) \
-                or (_SITE_WORD.search(part) and len(part) <= 20 and not _has_punct(part)):
+        strong = bool(_STRONG_SEPARATOR.fullmatch(sep.group()))
+        named = part in names or any(part.endswith(n) or n.endswith(part) and len(part) >= 4 for n in names)
+        listed = words and len(part) <= 20 and not _has_punct(part) and (
+            bool(_STRONG_SITE_WORD.search(part))
+            or (strong and bool(_SITE_WORD.search(part)) and len(part) < len(clean_text(head))))
+        if named or listed:
             cut = sep.start()
             continue
-        if cut < end and channel_room and len(part) <= MAX_CHANNEL_NAME and not _has_punct(part) \
-                and _STRONG_SEPARATOR.fullmatch(sep.group()):
+        if cut < end and channel_room and len(part) <= MAX_CHANNEL_NAME and not _has_punct(part) and strong:
             channel_room -= 1  # 标题_今日芜湖_芜湖市人民政府, 标题__商贸_产业资讯_新浪网: channels before the site
             cut = sep.start()
             continue
@@ -197,7 +208,7 @@ def choose_headline(root, body=None) -> str | None:
         text = clean_text(el.text_content())
         if not (MIN_HEADLINE <= len(text) <= MAX_HEADLINE) or text in names or _in_chrome(el, body):
             continue
-        stripped = strip_site_suffix(text, names)
+        stripped = strip_site_suffix(text, names, words=False)  # what the page shows: cut on evidence only
         if stripped in names or len(stripped) < MIN_HEADLINE:
             continue
         bonus = {"h1": 3, "h2": 2, "h3": 1}.get(el.tag, 2)
