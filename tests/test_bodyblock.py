@@ -89,7 +89,16 @@ A0, A1, A2 = ARTICLE
 @pytest.mark.parametrize("paragraphs, expected", [
     # a deck of subheads before the text (a question among them)
     (["推动区域协调发展取得新突破", "在高质量发展中发挥引领作用", "区长出席", A0, A1], [A0, A1]),
-    (["出国前：政治科目会出啥考题？", "出国后：国家未来将如何发展？", A0, A1], [A0, A1]),
+    # a short line ending in a question or exclamation mark is a sentence, not a subhead
+    (["出国前：政治科目会出啥考题？", "出国后：国家未来将如何发展？", A0, A1],
+     ["出国前：政治科目会出啥考题？", "出国后：国家未来将如何发展？", A0, A1]),
+    # an interview: the first question and its short answer are the text
+    (["问：今年的重点工作是什么？", "答：三件事。", "问：有哪些支持？", A0], ["问：今年的重点工作是什么？", "答：三件事。", "问：有哪些支持？", A0]),
+    (["Q：今年的重点工作是什么", "A：搭平台、育主体", A0], ["Q：今年的重点工作是什么", "A：搭平台、育主体", A0]),
+    (["记者：下一步有何打算", "继续扩大开放合作！", A0], ["记者：下一步有何打算", "继续扩大开放合作！", A0]),
+    (["好消息！", A0], ["好消息！", A0]),
+    # a notice's salutation, a line that introduces what follows
+    (["各有关单位：", A0], ["各有关单位：", A0]),
     # an opening line that trails off (…) is the text, not a heading
     (["他是一个财团继承人、他是一个现代风险投资的开拓者……", A0], ["他是一个财团继承人、他是一个现代风险投资的开拓者……", A0]),
     # photo captions before the text
@@ -214,3 +223,72 @@ def test_player_controls_do_not_make_a_one_paragraph_article_a_list():
     page = ("<html><head><title>" + HEADLINE + "</title></head><body>"
             f"<div class='pic-content'>{player}<p>{item}</p></div><ul class='top-news'>{teasers}</ul></body></html>")
     assert extract_generic(page, URL, "utf-8").paragraphs == [item]
+
+
+NOTICE = ["各有关单位：", "经专家评审和会议研究，现将2024年度项目立项名单予以公布，请各单位按要求组织实施。"]
+
+
+@pytest.mark.parametrize("ext", ["pdf", "doc", "docx", "xls", "xlsx", "zip", "rar", "wps", "ofd"])
+def test_a_notice_with_attachment_links_is_a_body(ext):
+    # two prose paragraphs, then a link per line to the attachments: not a list of teasers
+    files = "".join(f"<p><a href='/f/{i}.{ext}'>{i}.2024年度第{i}批项目名单</a></p>" for i in range(1, 5))
+    page = (f"<html><head><title>{HEADLINE}</title></head><body><div class='detail'><h1>{HEADLINE}</h1>"
+            "<div class='info'>发布日期：2024-06-11 来源：计划处</div>"
+            f"<div class='zoom'>{_paras(NOTICE)}<p>附件：</p>{files}<p>某某市科学技术局</p></div></div></body></html>")
+    raw = extract_generic(page, URL, "utf-8")
+    assert raw.paragraphs[:2] == NOTICE
+
+
+@pytest.mark.parametrize("rows", [3, 6, 12])
+def test_a_table_of_linked_rows_inside_prose_is_a_body(rows):
+    table = "".join(f"<tr><td>{i}</td><td><a href='/e/{i}'>某某第{i}精密机械有限公司</a></td><td>杭州市</td>"
+                    f"<td><a href='/d/{i}'>查看</a></td></tr>" for i in range(rows))
+    first = "根据有关文件要求，经企业申报、专家评审，拟认定以下企业为省级专精特新企业，现予以公示。"
+    last = "公示期为2024年6月11日至6月17日。如有异议，请在公示期内反映。"
+    page = (f"<html><head><title>{HEADLINE}</title></head><body><div class='detail'><h1>{HEADLINE}</h1>"
+            "<div class='info'>发布时间：2024-06-11 来源：中小企业处</div>"
+            f"<div class='article-content'><p>{first}</p><table>{table}</table><p>{last}</p></div></div></body></html>")
+    raw = extract_generic(page, URL, "utf-8")
+    assert raw.paragraphs[0] == first and raw.paragraphs[-1] == last
+
+
+def test_links_inside_sentences_do_not_make_an_article_a_list():
+    paras = [f"据<a href='/n/{i}.html'>新华社</a>报道，第{i}项工作已经完成，效果明显。" for i in range(3)]
+    page = (f"<html><head><title>{HEADLINE}</title></head><body><h1>{HEADLINE}</h1>"
+            "<div class='info'>发布时间：2024-06-11 10:30 来源：区政府办公室</div>"
+            f"<div class='txt'>{_paras(paras)}</div></body></html>")
+    raw = extract_generic(page, URL, "utf-8")
+    assert len(raw.paragraphs) == 3 and raw.paragraphs[0].startswith("据新华社报道")
+
+
+PROMO = ["宣城是中国重要的茶叶产区，所产绿茶品质优良，历史悠久，深受消费者喜爱，欢迎各地游客前来品鉴，畅享山水之美。",
+         "本地特色农产品线上商城正式上线，涵盖茶叶、笋干、山核桃等多个品类，全场包邮，限时优惠，欢迎选购！",
+         "文旅惠民消费季火热进行中，景区门票、酒店住宿等多重优惠叠加，详情请关注官方公众号，了解更多信息。"]
+
+
+@pytest.mark.parametrize("box", [
+    "<div class='right'><div class='box'><h3>精彩推荐</h3>{}</div></div>",
+    "<div class='col-r'><div class='mod'><div class='hd'>热点推荐</div>{}</div></div>",
+    "<div class='recommend'>{}</div>",
+    "<div id='tuijian'>{}</div>",
+    "<div class='hot-news'>{}</div>",
+    "<div class='rank'>{}</div>",
+    "<div class='side-box'>{}</div>",
+])
+def test_a_short_article_beats_a_promotion_box_of_prose(box):
+    short = ["6月11日，区政府召开专题会议。", "会议研究部署了下半年重点工作。"]
+    page = (f"<html><head><title>{HEADLINE}_某某区</title></head><body><div class='main'><div class='left'>"
+            f"<h1>{HEADLINE}</h1><div class='info'>2024-06-11 来源：某某区</div>"
+            f"<div class='txt'>{_paras(short)}</div></div>{box.format(_paras(PROMO))}</div></body></html>")
+    raw = extract_generic(page, URL, "utf-8")
+    assert raw.paragraphs == short
+
+
+def test_the_block_near_the_headline_beats_prose_far_below_it():
+    # a gallery of thumbnails between the article and a block of prose that names no promotion
+    short = ["6月11日，区政府召开专题会议。", "会议研究部署了下半年重点工作。"]
+    gallery = "<ul>" + "".join(f"<li><img src='/t/{i}.jpg'></li>" for i in range(60)) + "</ul>"
+    page = (f"<html><head><title>{HEADLINE}_某某区</title></head><body><div class='main'>"
+            f"<h1>{HEADLINE}</h1><div class='txt'>{_paras(short)}</div>{gallery}"
+            f"<div class='box2'>{_paras(PROMO[:2])}</div></div></body></html>")
+    assert extract_generic(page, URL, "utf-8").paragraphs == short

@@ -7,7 +7,10 @@ body split into sections still wins as a whole), and the winner is the container
 with the highest score times the share of its text that is not link text: a box
 of short links (recommendations, related headlines, navigation) loses to a short
 article, and a whole page loses to the block of prose inside it; a block with a
-link for every other paragraph (a list of teasers with summaries) keeps a quarter. One pass over
+link for every other paragraph (a list of teasers with summaries) keeps a quarter (links to
+attachments, in a table or inside a sentence are no teasers). Prose in a promotion box
+(recommend, hot, rank, side, or a 精彩推荐 heading first) and prose far from the headline count
+for less; a block with no sentence (a date/source line) keeps a tenth. One pass over
 the tree, no copy of it: cheaper than gne, which serialises every node.
 
 The chosen block's paragraphs then lose what a reader does not read as the
@@ -39,14 +42,15 @@ LIST_PENALTY = 0.25
 
 
 class _Stats:
-    __slots__ = ("text", "link", "score", "paras", "links")
+    __slots__ = ("text", "link", "score", "paras", "links", "sentences")
 
     def __init__(self) -> None:
         self.text = 0
         self.link = 0
         self.score = 0.0
         self.paras = 0  # blocks of prose in the subtree
-        self.links = 0  # links in the subtree
+        self.links = 0  # links to other pages, each the whole of its line, in the subtree
+        self.sentences = 0  # sentence ends outside links in the subtree
 
 
 def _skipped(el, page_text: int) -> bool:
@@ -69,6 +73,58 @@ def _chrome(el) -> bool:
     return classes != " " and (is_widget(el) or bool(_CHROME.search(classes)) or "player" in classes.lower())
 
 
+#: A class or id that says the block is a promotion: recommendations, hot lists, rankings, side columns.
+_PROMO = re.compile(r"(?:^|[\s_-])(?:recommend\w*|tuijian|tj|hot\w*|rank\w*|side\w*|promo\w*|aside)(?:$|[\s_-])", re.I)
+#: The share of its points a paragraph keeps inside a promotion box (class, or a 精彩推荐 heading first).
+PROMO_WEIGHT = 0.1
+#: The score left to a block with no sentence (。！？) in it: a date/source line, a caption.
+NO_SENTENCE_WEIGHT = 0.1
+#: Elements, in document order, between the headline and a block that cost nothing (a date line, a
+#: share bar, a lead image), and how many more halve its score: a box far from the headline loses.
+NEAR_FREE = 30
+NEAR_SPAN = 30
+_HEADLINE_TAGS = "//body//*[self::h1 or self::h2 or self::h3 or contains(@class, 'title')][position() <= 60]"
+_TEASER_PARENT_PUNCT = frozenset("，。；！？,;!?")
+
+
+def _headline_anchor(root):
+    """The heading that agrees with the ``<title>`` (its start, or the whole of it), or None."""
+    titles = root.xpath("//title")
+    title = clean_text(titles[0].text_content()) if titles else ""
+    if not title:
+        return None
+    for el in root.xpath(_HEADLINE_TAGS):
+        text = clean_text(el.text_content())
+        if len(text) >= 4 and (title.startswith(text) or text.startswith(title)) and len(text) <= 200:
+            return el
+    return None
+
+
+def _promo(el) -> bool:
+    """True if an element's class or id, or a short heading first in it (精彩推荐), says promotion."""
+    if el.tag == "aside" or _PROMO.search(f"{el.get('class', '')} {el.get('id', '')}"):
+        return True
+    first = next((c for c in el if isinstance(c.tag, str)), None)
+    if first is None or first.tag in ("p", "a", "li") or len(first):
+        return False
+    text = clean_text(first.text_content())
+    return len(text) <= 12 and bool(_LIST_HEADING.search(text))
+
+
+def _teaser_link(a) -> bool:
+    """True for a link that is an item of a list of other pages: not an attachment, not in a
+    table row, not inside a sentence of its line."""
+    href = (a.get("href") or "").split("?", 1)[0].split("#", 1)[0]
+    if not _goes_somewhere(a.get("href")) or ATTACHMENT_EXT.search(href):
+        return False
+    parent = a.getparent()
+    if parent is None:
+        return True
+    if parent.tag in ("td", "th") or any(p.tag in ("td", "th") for p in parent.iterancestors()):
+        return False
+    return not any(c in _TEASER_PARENT_PUNCT for c in _own_text(parent))
+
+
 def find_body(root):
     """The element holding the article's body, or None if the page has no prose.
 
@@ -81,13 +137,21 @@ def find_body(root):
     start = bodies[0] if bodies else root
     stats: dict = {}
     order = []  # preorder of kept elements
+    promo: dict = {}
+    anchor = _headline_anchor(root)
+    holds_headline = set(anchor.iterancestors()) if anchor is not None else set()
     page_text = len(start.text_content())
     stack = [start]
     while stack:
         el = stack.pop()
         order.append(el)
         stats[el] = _Stats()
+        parent = el.getparent()
+        promo[el] = (parent is not None and promo.get(parent, False)) or (
+            el is not start and el not in holds_headline and _promo(el))  # not the article's wrapper
         stack.extend(c for c in reversed(el) if not _skipped(c, page_text))
+    index = {el: i for i, el in enumerate(order)}
+    anchor_at = index.get(anchor)
     for el in reversed(order):  # children before parents
         st = stats[el]
         own = _own_text(el)
@@ -96,10 +160,12 @@ def find_body(root):
         st.text += n
         if in_link:
             st.link += n
-        if el.tag == "a" and st.text and _goes_somewhere(el.get("href")):
-            st.links += 1  # a control (javascript:, #) or an icon is not an item of a list
+        if el.tag == "a" and st.text and _teaser_link(el):
+            st.links += 1  # a control (javascript:, #), an attachment or an icon is not an item of a list
         if n >= MIN_TEXT and not in_link:
             st.paras += 1
+        if not in_link:
+            st.sentences += sum(c in "。！？!?" for c in own)
         parent = el.getparent()
         if parent is not None and parent in stats and el is not start:
             ps = stats[parent]
@@ -107,11 +173,16 @@ def find_body(root):
             ps.link += st.link
             ps.paras += st.paras
             ps.links += st.links
-        if n >= MIN_TEXT and not in_link:
+            ps.sentences += st.sentences
+        if n >= MIN_TEXT and not in_link and el is not anchor:  # the headline is not prose of the body
             owner = el
             while owner.tag in _INLINE and owner.getparent() is not None and owner.getparent() in stats:
                 owner = owner.getparent()
             points = 1 + sum(c in _PUNCT for c in own) + min(n / 100, 3)
+            if promo[el]:
+                points *= PROMO_WEIGHT
+            if anchor_at is not None:  # prose far from the headline counts for less, in any container
+                points /= 1 + max(0, abs(index[el] - anchor_at) - NEAR_FREE) / NEAR_SPAN
             if owner.tag in _PARAGRAPH and owner is not start and owner.getparent() in stats:
                 owner = owner.getparent()  # a paragraph scores its container, not itself
             stats[owner].score += points
@@ -126,6 +197,8 @@ def find_body(root):
         score = st.score * (1 - st.link / st.text)
         if st.links >= 3 and st.links * 2 >= st.paras:
             score *= LIST_PENALTY  # an item per link: a list of other articles, not one article
+        if not st.sentences:
+            score *= NO_SENTENCE_WEIGHT  # a date/source line never wins over a block of prose
         if score > best_score:
             best, best_score = el, score
     return best
@@ -322,13 +395,16 @@ _LEAD_CREDIT = re.compile(r"记者|通讯员|通訊員|作者|来源|來源|编�
 #: A line with one of these is a sentence, not a heading.
 _CLAUSE = re.compile(r"[，,。；;、…]")
 MAX_HEADING_LINE = 40
+#: A line that is prose however short: it ends in sentence punctuation or a colon (各有关单位：),
+#: or starts with an interview's label (问：, 答：, Q:, A1:).
+_PROSE_LINE = re.compile(r"[。？！…?!：:]\s*[”’」』）)]?$|^[【\[(（]?(?:问|答|[QqAa]\d*)\s*[】\])）]?\s*[:：]")
 #: Lines looked at before the first sentence.
 MAX_LEAD_LINES = 8
 
 
 def _before_first_sentence(paragraphs: list[str], start: int) -> set[int]:
     """Indexes of the lines before the first sentence that are not the article: a deck of
-    subheads (short, no clause), photo captions, a summary box that the text repeats later.
+    subheads (short, no clause, no sentence end, no 问/答 label), photo captions, a summary box that the text repeats later.
     Bylines and datelines stay; nothing goes when no sentence follows.
 
     :param paragraphs: the body's paragraphs.
@@ -343,6 +419,8 @@ def _before_first_sentence(paragraphs: list[str], start: int) -> set[int]:
             dropped.add(i)  # a summary box: the text repeats it
         elif labels.is_byline(p) or (len(p) <= MAX_HEADING_LINE and _LEAD_CREDIT.search(p)):
             continue
+        elif _PROSE_LINE.search(p):
+            return dropped  # the first sentence: a question, an exclamation, an interview's label, a salutation
         elif len(p) <= MAX_HEADING_LINE and not _CLAUSE.search(p):
             dropped.add(i)
         else:
