@@ -43,3 +43,12 @@ def test_date_under_the_headline_wins_over_a_related_list():
             f"<tr><td class='l17'>{PROSE}</td></tr>"
             f"<tr><td><table><tr><td>相关链接</td></tr>{related}</table></td></tr></table></body></html>")
     assert _published(page, "https://house.example.com/news/a.html") == "2005-03-31"
+
+
+@pytest.mark.parametrize("label", ["时间：2024-05-0", "发布日期：2024-05-00", "时间：2024-13-06", "日期：2024年02月30日"])
+def test_an_impossible_labelled_date_gives_way_to_the_date_under_the_headline(label):
+    page = ("<html><head><title>某某省人民政府关于加强野生动物保护的通告</title></head><body>"
+            f"<p>{label}</p><h1>某某省人民政府关于加强野生动物保护的通告</h1>"
+            f"<div class='info'><span class='date'>2022-01-28 09:30</span></div>"
+            f"<div class='article'>{PROSE}</div></body></html>")
+    assert _published(page) == "2022-01-28"

@@ -20,6 +20,8 @@ from g60crawler import cities, labels
 from g60crawler import normalize as n
 from g60crawler.assemble import build_article
 from g60crawler.pages.article import extract_raw, split_infos
+from g60crawler.pages.bodyblock import trim_paragraphs
+from g60crawler.pages.headline import choose_headline, strip_site_suffix
 from g60crawler.pages.listing import parse_listing
 
 #: Characters of text a function sees: a page of 1-2 MB of UTF-8 Chinese.
@@ -71,6 +73,10 @@ CASES = {
     "spaces-entities": (n.clean_text, lambda s: fill(" \u3000&nbsp;\u200b", s)),
     "cities-prefixes": (cities.cities_in, lambda s: fill("小昆", s)),
     "body-hash-spaces": (n.body_hash, lambda s: fill(" \u3000", s, "a", "b")),
+    # the generic path's headline: a title of thousands of site-like parts, joined by spaces or bars
+    "headline-space-parts": (lambda t: strip_site_suffix(t, {"某某网"}), lambda s: fill(" 某某网", s, "标题")),
+    "headline-bar-parts": (lambda t: strip_site_suffix(t, set()), lambda s: fill("_频道", s, "标题", "_某某市人民政府")),
+    "headline-name-prefix": (lambda t: strip_site_suffix(t, {"某某网", "某某"}), lambda s: fill("某某网：", s)),
 }
 
 
@@ -150,3 +156,43 @@ def test_a_hostile_list_page_costs_what_a_normal_one_does():
     ratio = cost(lambda b: parse_listing(URL, b, "text/html"), hostile, runs=2) / cost(
         lambda b: parse_listing(URL, b, "text/html"), normal, runs=2)
     assert ratio < MAX_RATIO
+
+
+# ---------------------------------------------------------------- the generic path's lines and pages
+
+LINES = 8_000
+#: A function linear in its lines costs about this many times more on this many times the lines
+#: (a quadratic one costs its square: 64).
+GROWTH = 8
+
+
+@pytest.mark.parametrize("hostile", [
+    # a related-list heading on every line before a last sentence: each one looked ahead to the end
+    lambda n: ["正文。"] + ["相关"] * n + ["结尾一句。"],
+    lambda n: ["正文。"] + ["相关新闻", "某某区召开会议"] * (n // 2) + ["结尾一句。"],
+    lambda n: ["正文。"] + ["推荐"] * (n - 1) + ["结尾一句。"],
+], ids=["related-lines", "related-pairs", "recommended-then-sentence"])
+def test_trim_paragraphs_is_linear_in_hostile_lines(hostile):
+    """Many lines against a few: the growth of a linear function, not of a quadratic one."""
+    def trim(lines):
+        return trim_paragraphs(lines, "标题")
+
+    few, many = hostile(LINES // GROWTH), hostile(LINES)
+    assert cost(trim, many) / max(cost(trim, few), 1e-5) < GROWTH * 2.5
+
+
+def _json_ld_page(script: str) -> str:
+    return (f"<html><head><title>某某市召开会议_某某网</title><script type='application/ld+json'>{script}"
+            f"</script></head><body><h1>某某市召开会议</h1><p>{SENTENCE}</p></body></html>")
+
+
+@pytest.mark.parametrize("script", ["[" * 100_000 + "]" * 100_000, '{"a":' * 100_000 + "1" + "}" * 100_000,
+                                    '{"headline": "' + "某" * SIZE + '"}'],
+                         ids=["nested-lists", "nested-objects", "huge-headline"])
+def test_json_ld_that_is_deep_or_huge_costs_what_an_ordinary_page_does(script):
+    from lxml import html as lxml_html
+
+    hostile = lxml_html.fromstring(_json_ld_page(script))
+    ordinary = lxml_html.fromstring(_json_ld_page('{"headline": "某某市召开会议", "x": "' + "某" * len(script) + '"}'))
+    assert choose_headline(hostile) == "某某市召开会议"
+    assert cost(choose_headline, hostile) / max(cost(choose_headline, ordinary), 1e-4) < MAX_RATIO

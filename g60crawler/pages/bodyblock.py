@@ -464,10 +464,12 @@ def trim_paragraphs(paragraphs: list[str], headline: str | None) -> list[str]:
             continue
         break
     # a related list after the first paragraph: a short list heading followed by lines with no sentence
+    # (walked back from the end, stopping at the first sentence: linear in the lines)
     for i in range(end - 1, start, -1):
         p = paragraphs[i]
-        if len(p) <= 12 and _LIST_HEADING.search(p) and i + 1 < end \
-                and not any(_SENTENCE_END.search(q) for q in paragraphs[i + 1:end]):
+        if len(p) <= 12 and _LIST_HEADING.search(p) and i + 1 < end:
             end = i
+            break
+        if _SENTENCE_END.search(p):
             break
     return [p for i, p in enumerate(paragraphs[start:end], start) if i not in dropped] + editor_lines

@@ -73,9 +73,9 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     page_text = clean_text(" ".join(
         sel.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()))
     folded = halfwidth_digits(page_text)
-    m = _PUBLISHED_DATE.search(folded) or _LABELLED_DATE.search(folded)
-    if m:
-        raw.dates.append(("page", m.group(1)))
+    labelled = _labelled_date(folded)
+    if labelled:
+        raw.dates.append(("page", labelled))
     elif (shown := _date_element(sel, raw.title) or _date_after_headline(folded, raw.title)) is not None:
         raw.dates.append(("page", shown))
     elif publish_time := found.get("publish_time") or _publish_time(sel.root):
@@ -90,6 +90,24 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
     if root:
         raw.attachments = attachment_links(root[0].root, url)
     return raw
+
+
+#: Labelled dates looked at: an impossible one (``时间：2024-05-0``) gives way to the next.
+MAX_LABELLED_DATES = 5
+
+
+def _labelled_date(page_text: str) -> str | None:
+    """The first possible date after a publication label, else after any date label.
+
+    :param page_text: the page's text, digits half-width.
+    """
+    for pattern in (_PUBLISHED_DATE, _LABELLED_DATE):
+        for n, m in enumerate(pattern.finditer(page_text)):
+            if n >= MAX_LABELLED_DATES:
+                break
+            if parse_published(m.group(1)):
+                return m.group(1)
+    return None
 
 
 #: gne matches the <title> against every heading by longest common substring, in time

@@ -121,14 +121,13 @@ def strip_site_suffix(text: str | None, names: set[str], words: bool = True) -> 
     channel_room = MAX_CHANNELS
     for sep in reversed(seps):
         part = text[sep.end():cut]
-        head = text[:sep.start()]
-        if len(clean_text(head)) < MIN_HEADLINE:
+        if sep.start() < MIN_HEADLINE:  # text is clean: what stands before the separator is the head
             break
         strong = bool(_STRONG_SEPARATOR.fullmatch(sep.group()))
         named = part in names or any(part.endswith(n) or n.endswith(part) and len(part) >= 4 for n in names)
         listed = words and len(part) <= 20 and not _has_punct(part) and (
             bool(_STRONG_SITE_WORD.search(part))
-            or (strong and bool(_SITE_WORD.search(part)) and len(part) < len(clean_text(head))))
+            or (strong and bool(_SITE_WORD.search(part)) and len(part) < sep.start()))
         if named or listed:
             cut = sep.start()
             continue
@@ -172,15 +171,23 @@ def _holds(anc, el) -> bool:
     return el is anc or any(a is anc for a in el.iterancestors())
 
 
+#: Characters of a JSON-LD script read: an article's metadata is a few kB.
+MAX_JSON_LD = 100_000
+
+
 def _json_ld_headlines(root) -> list[str]:
+    """The ``headline`` of each JSON-LD script (not too long, not nested beyond what json reads)."""
     found = []
     for script in root.xpath("//script[@type='application/ld+json']/text()")[:5]:
+        if len(script) > MAX_JSON_LD:
+            continue
         try:
             data = json.loads(script)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested deeper than the interpreter's stack
             continue
         for item in data if isinstance(data, list) else [data]:
-            if isinstance(item, dict) and isinstance(item.get("headline"), str):
+            if isinstance(item, dict) and isinstance(item.get("headline"), str) \
+                    and len(item["headline"]) <= MAX_HEADLINE * 5:
                 found.append(item["headline"])
     return found
 
