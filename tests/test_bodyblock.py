@@ -292,3 +292,9 @@ def test_the_block_near_the_headline_beats_prose_far_below_it():
             f"<h1>{HEADLINE}</h1><div class='txt'>{_paras(short)}</div>{gallery}"
             f"<div class='box2'>{_paras(PROMO[:2])}</div></div></body></html>")
     assert extract_generic(page, URL, "utf-8").paragraphs == short
+
+
+def test_the_extraction_label_names_the_body_finder():
+    page = (f"<html><head><title>{HEADLINE}</title></head><body><h1>{HEADLINE}</h1>"
+            f"<div class='txt'>{_paras(ARTICLE)}</div></body></html>")
+    assert extract_generic(page, URL, "utf-8").extraction == "generic:blocks"

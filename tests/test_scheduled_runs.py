@@ -36,7 +36,7 @@ def test_layout_change_turns_the_run_red_but_archives_what_it_recovered(tmp_path
                           "FROM articles WHERE first_seen > (SELECT finished_at FROM crawl_runs WHERE id = 1) "
                           "AND extraction LIKE 'generic:%' ORDER BY canonical_url")
     assert [r[0] for r in rows] == sorted(f"{BASE}/{p}.shtml" for p in REDESIGNED)
-    assert all(r[1:4] == ("generic:gne", 1, 1) and r[4].startswith("2024-11-") for r in rows)
+    assert all(r[1:4] == ("generic:blocks", 1, 1) and r[4].startswith("2024-11-") for r in rows)
     (code, problems) = query(archive, "SELECT exit_code, problems FROM crawl_runs WHERE id = 2")[0]
     assert code == 3 and "generic-fallback share 75%" in problems
 

@@ -26,7 +26,10 @@ from .blocks import attachment_links, body_blocks
 from .bodyblock import find_body, trim_paragraphs, body_copy
 from .headline import choose_headline
 
-GENERIC_NAME = "generic:gne"
+#: The extraction label when our body finder chose the body, and when gne's fallback did
+#: (everything reading it asks only ``startswith("generic:")``).
+GENERIC_NAME = "generic:blocks"
+GNE_NAME = "generic:gne"
 
 # gne reads a `.gne` file from the working directory when imported and lets it
 # override extraction; a crawl must not depend on what lies in its cwd.
@@ -66,6 +69,7 @@ def extract_generic(text: str, url: str, encoding: str) -> RawArticle:
             found = {}
         if found.get("body_html"):
             body_el = lxml_html.fragment_fromstring(found["body_html"], create_parent="div")
+            raw.extraction = GNE_NAME
     raw.title = choose_headline(sel.root, body_el) or found.get("title")
     if body_el is not None:
         body = body_blocks(body_copy(body_el), url)
