@@ -271,7 +271,8 @@ def read_page(page: dict, folder: Path) -> bytes:
         body = path.read_bytes()
     except OSError:
         raise CorpusError(f"page {page['file']} is missing from {folder} "
-                          "(--materialise MIRRORS copies the pages from their repositories)") from None
+                          "(--materialise MIRRORS copies them out of git mirrors of the repositories the manifest names, "
+                          "a folder of owner+name/repo git directories such as /work/.mirror)") from None
     if hashlib.sha256(body).hexdigest() != page["sha256"]:
         raise CorpusError(f"page {page['file']} in {folder} is not the page of the manifest (sha256 differs)")
     return body

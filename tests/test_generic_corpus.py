@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import subprocess
 import json
 import re
 from pathlib import Path
@@ -57,14 +58,50 @@ def test_manifest_files_unique():
     assert len({p["sha256"] for p in PAGES}) == len(PAGES)
 
 
-def test_pages_present_match_the_manifest():
-    """Every page file present in the pages folder is the manifest's page (sha256), and none is unlisted."""
-    folder = gc.pages_dir()
-    listed = {p["file"]: p["sha256"] for p in PAGES}
-    present = sorted(folder.glob("*.html"))
-    assert {f.name for f in present} <= set(listed)
-    for f in present:
-        assert hashlib.sha256(f.read_bytes()).hexdigest() == listed[f.name]
+def _mirror_with_one_page(tmp_path, body: bytes) -> tuple[Path, str]:
+    """A git mirror laid out as --materialise expects (MIRRORS/owner+name/repo), holding one page; its commit."""
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "pages").mkdir()
+    (work / "pages" / "a.html").write_bytes(body)
+    git = ["git", "-c", "user.name=t", "-c", "user.email=t@example.org", "-C", str(work)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-q", "-m", "page"], check=True)
+    commit = subprocess.run([*git, "rev-parse", "HEAD"], check=True, capture_output=True, text=True).stdout.strip()
+    mirrors = tmp_path / "mirrors"
+    subprocess.run(["git", "clone", "-q", "--bare", str(work), str(mirrors / "someone+pages" / "repo")], check=True)
+    return mirrors, commit
+
+
+def _record(commit: str, body: bytes, sha256: str | None = None) -> dict:
+    record = dict(PAGES[0])
+    record.update(file="a-1.html", source={"repository": "someone/pages", "path": "pages/a.html", "commit": commit},
+                  sha256=sha256 or hashlib.sha256(body).hexdigest())
+    return record
+
+
+def test_materialise_copies_the_page_of_the_manifest_from_its_mirror(tmp_path, capsys):
+    body = "<html><head><meta charset=gbk></head><body><p>正文</p></body></html>".encode("gbk")
+    mirrors, commit = _mirror_with_one_page(tmp_path, body)
+    manifest = tmp_path / "corpus.json"
+    manifest.write_text(json.dumps({"pages": [_record(commit, body)]}), "utf-8")
+    out = tmp_path / "pages"
+    assert gc.main(["--manifest", str(manifest), "--pages", str(out), "--materialise", str(mirrors)]) == 0
+    assert (out / "a-1.html").read_bytes() == body  # the bytes as committed: encoding kept
+    assert gc.read_page(_record(commit, body), out) == body
+
+
+def test_materialise_refuses_a_page_whose_sha256_differs(tmp_path, capsys):
+    body = b"<html><body><p>page</p></body></html>"
+    mirrors, commit = _mirror_with_one_page(tmp_path, body)
+    manifest = tmp_path / "corpus.json"
+    manifest.write_text(json.dumps({"pages": [_record(commit, body, sha256="0" * 64)]}), "utf-8")
+    out = tmp_path / "pages"
+    assert gc.main(["--manifest", str(manifest), "--pages", str(out), "--materialise", str(mirrors)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("Error:") and "not the page of the manifest" in err and len(err.splitlines()) == 1
+    assert not (out / "a-1.html").exists()
 
 
 def test_missing_page_is_an_error(tmp_path, capsys):
