@@ -33,3 +33,26 @@ def test_reparse_keeps_a_split_article_whose_later_page_is_not_stored(fixture_ar
     assert result.exit_code == 0, result.output
     assert "1 incomplete (kept)" in result.output
     assert versions(db) == before
+
+
+def _reparse(db):
+    from g60crawler.archive.store import Archive
+    from g60crawler.ingest.reparse import reparse
+
+    archive = Archive.open(db, create=False)
+    try:
+        return reparse(archive)
+    finally:
+        archive.close()
+
+
+def test_reparse_finds_the_pages_of_a_version_it_made_itself(db):
+    """Two extraction changes in a row re-extract every article both times; then nothing changes, nothing skipped."""
+    (articles,) = query(db, "SELECT COUNT(*) FROM articles")[0]
+    for _ in range(2):  # as if the extraction code changed: every stored hash differs from a re-extraction
+        with sqlite3.connect(db) as conn:
+            conn.execute("UPDATE articles SET content_hash = 'changed extraction'")
+        counts = _reparse(db)
+        assert (counts.articles, counts.changed, counts.skipped) == (articles, articles, 0)
+    counts = _reparse(db)
+    assert (counts.articles, counts.unchanged, counts.changed, counts.skipped) == (articles, articles, 0, 0)

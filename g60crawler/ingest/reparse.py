@@ -82,31 +82,34 @@ def _list_entries(archive: Archive, urls: list[str]) -> dict[str, ListEntry]:
 def _batches(archive: Archive, batch: int):
     """The articles a batch at a time: (id, kind, first URL, content hash, its pages' capture rows, list entry).
 
-    Three queries a batch: the articles, their current versions' 200 captures with
-    their bytes, and their list entries.
+    Three queries a batch: the articles, the 200 captures of all their versions with
+    their bytes (a version reparse made has none of its own: it was extracted from
+    its predecessors' pages), and their list entries. Of a page captured more than
+    once, the newest capture is used.
     """
     last = 0
     while True:
         articles = archive.conn.execute(
-            "SELECT a.id, a.kind, v.id, v.url FROM articles a JOIN article_versions v "
+            "SELECT a.id, a.kind, v.url FROM articles a JOIN article_versions v "
             "ON v.article_id = a.id AND v.version = a.current_version WHERE a.id > ? ORDER BY a.id LIMIT ?",
             (last, batch)).fetchall()
         if not articles:
             return
         last = articles[-1][0]
-        versions = [version_id for _, _, version_id, _ in articles]
-        captures: dict[int, list[tuple]] = {}
-        for version_id, url, headers, data, compression in archive.conn.execute(
-                "SELECT c.version_id, c.url, c.headers, b.data, b.compression FROM captures c "
-                f"JOIN blobs b ON b.sha256 = c.sha256 WHERE c.version_id IN ({_in(versions)}) AND c.status = 200 "
-                "ORDER BY c.id", versions):
-            captures.setdefault(version_id, []).append((url, headers, data, compression))
+        ids = [article_id for article_id, _, _ in articles]
+        captures: dict[int, dict[str, tuple]] = {}
+        for article_id, url, headers, data, compression in archive.conn.execute(
+                "SELECT v.article_id, c.url, c.headers, b.data, b.compression FROM captures c "
+                "JOIN article_versions v ON v.id = c.version_id JOIN blobs b ON b.sha256 = c.sha256 "
+                f"WHERE v.article_id IN ({_in(ids)}) AND c.status = 200 "
+                "ORDER BY c.last_fetched, c.id", ids):
+            captures.setdefault(article_id, {})[url] = (url, headers, data, compression)  # the newest wins
         entries = _list_entries(archive, [normalize.canonical_url(url) for *_, url in articles])
         yield [(article_id, kind, url,
-                # the version's own pages (url, url_2 …); a copy under another URL links here too
-                [c for c in captures.get(version_id, ()) if normalize.first_page_url(c[0]) == url],
+                # the article's own pages (url, url_2 …); a copy under another URL links here too
+                [c for c in captures.get(article_id, {}).values() if normalize.first_page_url(c[0]) == url],
                 entries.get(normalize.canonical_url(url)))
-               for article_id, kind, version_id, url in articles]
+               for article_id, kind, url in articles]
 
 
 def reparse(archive: Archive, batch: int = BATCH) -> ReparseCounts:
