@@ -102,7 +102,7 @@ def test_hostile_queries_give_results_or_a_clear_error(conn, query):
     try:
         search(conn, query)
     except SearchError as exc:
-        assert str(exc).startswith("nothing to search for")
+        assert str(exc).startswith(("nothing to search for", "the query is 1499 characters long"))
     assert conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0] == 47
 
 
@@ -154,3 +154,44 @@ def test_tokenizer_edges(body, query, found):
     archive = _one_article_archive(body)
     assert bool(search(archive.conn, query)) is found
     archive.close()
+
+
+@pytest.mark.parametrize("query", ["合肥" + "市" * 199, "长三角 " * 60, "a" * 201 + " 合肥"])
+def test_a_query_longer_than_the_limit_is_refused_not_cut(conn, query):
+    from g60crawler.archive.fts import MAX_QUERY_CHARS
+
+    assert len(query.strip()) > MAX_QUERY_CHARS
+    with pytest.raises(SearchError, match=rf"^the query is {len(query.strip())} characters long; at most {MAX_QUERY_CHARS}"):
+        search(conn, query)
+
+
+def test_a_query_of_the_limit_is_searched(conn):
+    from g60crawler.archive.fts import MAX_QUERY_CHARS
+
+    query = ("合肥 " * MAX_QUERY_CHARS)[:MAX_QUERY_CHARS]
+    assert len(search(conn, query)) == 13
+
+
+def test_the_cli_refuses_a_too_long_query_in_one_line(db):
+    from click.testing import CliRunner
+
+    from g60crawler.cli import main
+
+    result = CliRunner().invoke(main, ["search", "合肥" * 101, "--db", str(db)])
+    assert result.exit_code == 2, result.output
+    assert result.output.startswith("Error: the query is 202 characters long") and result.output.count("\n") == 1
+
+
+def test_the_web_page_shows_why_a_too_long_query_is_refused(db):
+    from urllib.parse import quote
+
+    from g60crawler.web.plugin import search_ids
+
+    from .web_client import get
+
+    response = get(db, f"/-/g60/search?q={quote('合肥' * 101)}")
+    assert response.status_code == 400, response.text[:500]
+    assert response.text.count('class="g60-error"') == 1
+    assert "the query is 202 characters long" in response.text
+    with sqlite3.connect(db) as conn, pytest.raises(SearchError, match="202 characters long"):
+        search_ids(conn, "合肥" * 101, None)  # the canned query's SQL function: not an empty result

@@ -91,15 +91,23 @@ class QueryError(ValueError):
     """A query that cannot be searched (empty, or only punctuation)."""
 
 
+class QueryTooLong(QueryError):
+    """A query longer than :data:`MAX_QUERY_CHARS`: refused, never cut."""
+
+
 def parse_query(text: str) -> Query:
     """Turn what a user typed into a safe FTS5 expression: every term must occur.
 
     Terms are separated by spaces; each becomes a quoted phrase of its tokens, so
     ``AND``, ``"``, ``*`` or ``合肥 OR`` are searched as text, never as syntax.
 
+    :raises QueryTooLong: if it is longer than :data:`MAX_QUERY_CHARS` (spaces around it aside).
     :raises QueryError: if nothing searchable is left.
     """
-    text = unicodedata.normalize("NFKC", text or "")[:MAX_QUERY_CHARS]
+    text = unicodedata.normalize("NFKC", text or "").strip()
+    if len(text) > MAX_QUERY_CHARS:
+        raise QueryTooLong(f"the query is {len(text)} characters long; at most {MAX_QUERY_CHARS} are searched: "
+                           "shorten it")
     phrases, terms, singles = [], [], []
     for raw in text.split():
         term_tokens = tokens(raw)

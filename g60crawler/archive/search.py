@@ -11,7 +11,7 @@ from dataclasses import dataclass, replace
 from datetime import datetime
 
 from ..cities import CITIES
-from .fts import SEARCH_INDEX, TITLE_TABLE, QueryError, parse_query
+from .fts import SEARCH_INDEX, TITLE_TABLE, QueryError, QueryTooLong, parse_query
 
 _DATE = re.compile(r"^[0-9]{4}(?:-[0-9]{2}(?:-[0-9]{2})?)?$")
 
@@ -25,6 +25,10 @@ SNIPPET_CHARS = 40
 
 class SearchError(ValueError):
     """A search the user must change: a bad filter, an empty or invalid query."""
+
+
+class SearchQueryTooLong(SearchError):
+    """A query longer than the longest searched (``fts.MAX_QUERY_CHARS``): a usage error."""
 
 
 _DATE_FORMATS = {4: "%Y", 7: "%Y-%m", 10: "%Y-%m-%d"}
@@ -176,6 +180,8 @@ def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matchi
         return _Matching(query, tuple(query.split()), where, params, covered)
     try:
         parsed = parse_query(query)
+    except QueryTooLong as exc:
+        raise SearchQueryTooLong(str(exc)) from exc
     except QueryError as exc:
         raise SearchError(str(exc)) from exc
     for char in parsed.singles:

@@ -12,8 +12,8 @@ from pathlib import Path
 import click
 
 from ..archive.export import spreadsheet_safe, write_csv, write_jsonl, written_atomically
-from ..archive.search import (KINDS, Filters, SearchError, also_matching_pages, count as count_matches, kind_filter,
-                              search as search_archive)
+from ..archive.search import (KINDS, Filters, SearchError, SearchQueryTooLong, also_matching_pages,
+                              count as count_matches, kind_filter, search as search_archive)
 from ..archive.stats import BY, counts
 from ..cities import CITIES
 from .. import portal
@@ -89,7 +89,10 @@ def search(query, section, since, until, editor, city, limit, sort, fmt, raw, ki
         total = count_matches(archive.conn, query, filters, raw) if limit and len(hits) == limit else len(hits)
         pages = also_matching_pages(archive.conn, query, filters, raw)
     except SearchError as exc:
-        raise click.ClickException(str(exc)) from exc
+        error = click.ClickException(str(exc))
+        if isinstance(exc, SearchQueryTooLong):
+            error.exit_code = 2  # what was typed cannot be searched as given, as a bad option value
+        raise error from exc
     finally:
         archive.close()
     if fmt == "json":

@@ -23,8 +23,8 @@ from urllib.parse import parse_qs
 from datasette import hookimpl
 from markupsafe import Markup
 
-from ..archive.fts import QueryError, parse_query
-from ..archive.search import Filters, SearchError, kind_filter, matching_ids, passage
+from ..archive.fts import QueryError, QueryTooLong, parse_query
+from ..archive.search import Filters, SearchError, SearchQueryTooLong, kind_filter, matching_ids, passage
 from .highlight import highlight
 
 #: the query string of the request being answered (render_cell is not given the request in Datasette 0.65)
@@ -36,6 +36,8 @@ NOTHING = '"g60 nothing matches this"'  # three tokens that never follow each ot
 def g60_match(text: str | None) -> str:
     try:
         query = parse_query(text or "")
+    except QueryTooLong:
+        raise  # Datasette shows the query's error: never the matches of a cut query, nor none
     except QueryError:
         return NOTHING
     # single characters have no bigram token: look for them as a one-token prefix instead
@@ -55,6 +57,8 @@ def search_ids(conn, text: str | None, kind: str | None) -> str:
     filters = Filters(kind=kind_filter(kind))
     try:
         return json.dumps(matching_ids(conn, text or "", filters))
+    except SearchQueryTooLong:
+        raise
     except SearchError:
         if not (text or "").strip() or _terms(text) == ():
             return "[]"  # an empty form, or only punctuation: nothing to look for
