@@ -64,7 +64,8 @@ def _tiers(conn: sqlite3.Connection, terms: list[str], kind: str | None) -> tupl
     return first, second
 
 
-QUERIES = ["发展", "合肥", "人才 松江", "发展 会议 报道"]
+#: single characters (no bigram of their own) are tiered as the others: in the title or summary, or not
+QUERIES = ["发展", "合肥", "人才 松江", "发展 会议 报道", "合肥 会", "人才 江 报", "合 人", "发"]
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -81,6 +82,7 @@ def test_title_matches_come_first_and_pages_are_slices_of_the_full_ranking(conn,
         hits = search(conn, query, filters, sort="relevance", limit=limit)
         assert [h.id for h in hits] == every[:limit], limit
         assert [h.score for h in hits] == sorted(h.score for h in hits)  # a total order: tier 1 scores lowest
+        assert all((h.score <= -1) == (h.id in first) for h in hits)  # the score says the tier
 
 
 def test_a_title_match_outranks_a_body_full_of_the_term(tmp_path):

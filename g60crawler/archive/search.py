@@ -133,6 +133,7 @@ class Hit:
 _SECTIONS = f"(SELECT group_concat(section, ',') FROM ({SECTIONS_OF.format(a='a')} ORDER BY 1)) AS sections"
 _COLUMNS = (f"a.id, a.canonical_url, a.title, a.published, a.editor, a.cities, a.summary, a.body, {_SECTIONS}, "
             "a.published_date")
+_TITLE_TEXT = "a.title || ' ' || COALESCE(a.summary, '')"
 _FTS_SOURCE = "articles_fts JOIN articles a{indexed} ON a.id = articles_fts.rowid"
 
 
@@ -146,6 +147,13 @@ class _Matching:
     params: list
 
     covered: bool = False  # the WHERE reads only a.id, a.kind and a.published
+    singles: tuple[str, ...] = ()  # single characters (the WHERE checks them in the whole text)
+
+    def in_titles(self) -> tuple[str, list]:
+        """(SQL, parameters): every single character is in the title or the summary (TRUE without any)."""
+        if not self.singles:
+            return "1", []
+        return " AND ".join([f"instr({_TITLE_TEXT}, ?) > 0"] * len(self.singles)), list(self.singles)
 
     def source(self, conn: sqlite3.Connection | None = None) -> tuple[str, str, list]:
         """(FROM, WHERE, parameters): the full-text index joined to articles when there is an FTS match.
@@ -187,7 +195,7 @@ def _matching(query: str | None, filters: Filters, raw: bool = False) -> _Matchi
     for char in parsed.singles:
         where += " AND instr(a.title || ' ' || COALESCE(a.summary, '') || ' ' || a.body, ?) > 0"
         params.append(char)
-    return _Matching(parsed.match, parsed.terms, where, params, covered and not parsed.singles)
+    return _Matching(parsed.match, parsed.terms, where, params, covered and not parsed.singles, parsed.singles)
 
 
 _DATE_ORDER = "a.published IS NULL, a.published DESC, a.id DESC"
@@ -217,6 +225,18 @@ def _select(conn: sqlite3.Connection, m: _Matching, sort: str, limit: int) -> tu
     return f"SELECT a.id, NULL AS score FROM {source} WHERE {where} ORDER BY {_DATE_ORDER} LIMIT ?", [*params, limit]
 
 
+def _singles_first(conn: sqlite3.Connection, m: _Matching, limit: int) -> list[tuple]:
+    """(id, score) of a query of single characters only, best first: those all in the title or summary
+    (tier 1, score -1), then the others (tier 2, score 0), each tier newest first (no bm25: no index token).
+
+    :param limit: at most this many rows (-1: all).
+    """
+    titles, titles_params = m.in_titles()
+    return conn.execute(f"SELECT a.id, CASE WHEN {titles} THEN -1.0 ELSE 0.0 END AS score FROM articles a "
+                        f"WHERE {m.where} ORDER BY score, {_DATE_ORDER} LIMIT ?",
+                        [*titles_params, *m.params, limit]).fetchall()
+
+
 #: bm25 in the titles' index: title 10, summary 5 (as in the main index)
 _TITLE_SCORE = f"bm25({TITLE_TABLE}, 10.0, 5.0)"
 #: tier-2 matches are those the titles' index does not find
@@ -239,17 +259,26 @@ def _tier(conn: sqlite3.Connection, m: _Matching, tier: int, limit: int) -> list
     :param limit: at most this many rows (-1: all).
     """
     table, score = (TITLE_TABLE, _TITLE_SCORE) if tier == 1 else ("articles_fts", _SCORE)
-    extra, extra_params = (f" AND {_NOT_TITLE}", [m.match]) if tier == 2 else ("", [])
+    titles, titles_params = m.in_titles()
+    extra, extra_params = "", []
+    where, params = m.where, list(m.params)
+    if tier == 1 and m.singles:  # every term in the title or summary: the single characters too
+        where, params = f"{where} AND {titles}", [*params, *titles_params]
+    elif tier == 2 and m.singles:  # the other matches: not both in the titles' index and singles in titles
+        where = f"{where} AND NOT (a.id IN (SELECT rowid FROM {TITLE_TABLE} WHERE {TITLE_TABLE} MATCH ?) AND {titles})"
+        params = [*params, m.match, *titles_params]
+    elif tier == 2:
+        extra, extra_params = f" AND {_NOT_TITLE}", [m.match]
     inner = f"SELECT rowid, {score} AS score FROM {table} WHERE {table} MATCH ?{extra} ORDER BY score, rowid"
     args = [m.match, *extra_params]
     if limit < 0 or limit > PAGE_LIMIT:
         return conn.execute(f"SELECT a.id, f.score FROM ({inner}) f JOIN articles a ON a.id = f.rowid "
-                            f"WHERE {m.where} ORDER BY f.score, a.id LIMIT ?", [*args, *m.params, limit]).fetchall()
+                            f"WHERE {where} ORDER BY f.score, a.id LIMIT ?", [*args, *params, limit]).fetchall()
     first = max(RELEVANCE_FIRST, 2 * limit)
     while True:
         rows = conn.execute(f"SELECT a.id, f.score FROM ({inner} LIMIT ?) f JOIN articles a ON a.id = f.rowid "
-                            f"WHERE {m.where} ORDER BY f.score, a.id LIMIT ?",
-                            [*args, first, *m.params, limit]).fetchall()
+                            f"WHERE {where} ORDER BY f.score, a.id LIMIT ?",
+                            [*args, first, *params, limit]).fetchall()
         if len(rows) == limit:
             return rows
         (ranked,) = conn.execute(f"SELECT COUNT(*) FROM (SELECT 1 FROM {table} WHERE {table} MATCH ?{extra} "
@@ -336,6 +365,8 @@ def _ranked(conn: sqlite3.Connection, query: str, filters: Filters, sort: str, l
     rows = None
     if sort == "relevance" and m.match:
         rows = _run_ranked(conn, m, limit, query, raw)
+    elif sort == "relevance" and m.singles:
+        rows = _singles_first(conn, m, limit)
     elif m.match and 0 < limit <= PAGE_LIMIT and not raw:
         rows = _newest_first(conn, m, limit)
     if rows is None:
