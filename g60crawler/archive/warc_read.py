@@ -11,8 +11,13 @@ size limit.
 from __future__ import annotations
 
 import json
+import os
+import re
+import shutil
 import sqlite3
+import stat
 import tempfile
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -82,6 +87,49 @@ def check_warc(path: Path) -> None:
             raise NotAWarc(f"{path} is not a WARC file (its records read as {record.format!r})")
 
 
+INDEX_PREFIX = "g60-warc-index-"
+
+
+class IndexFailed(Exception):
+    """The import's temporary index (in TMPDIR) could not be written or read: its message names its folder."""
+
+
+def _alive(pid: int) -> bool:
+    """Whether a process with this id runs (one of another user's counts as running)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OverflowError):
+        return True
+    return True
+
+
+def remove_stale_indexes() -> list[Path]:
+    """Delete the index folders in TMPDIR that killed imports left: this user's, of a process no longer running.
+
+    A folder is ``g60-warc-index-<pid>-<random>``; one without a pid in its name, another
+    user's, or a running process's is kept. Returns the folders deleted.
+    """
+    removed = []
+    try:
+        entries = list(Path(tempfile.gettempdir()).glob(f"{INDEX_PREFIX}*"))
+    except OSError:
+        return removed
+    for path in entries:
+        found = re.match(r"([0-9]{1,10})-", path.name[len(INDEX_PREFIX):])
+        try:
+            st = path.lstat()
+        except OSError:
+            continue
+        if not found or not stat.S_ISDIR(st.st_mode) or st.st_uid != os.getuid() or _alive(int(found[1])):
+            continue
+        shutil.rmtree(path, ignore_errors=True)
+        if not path.exists():
+            removed.append(path)
+    return removed
+
+
 class RefIndex:
     """Record references kept in a temporary SQLite file, not in memory: memory does not grow with the WARC.
 
@@ -91,8 +139,26 @@ class RefIndex:
     """
 
     def __init__(self) -> None:
-        self._dir = tempfile.TemporaryDirectory(prefix="g60-warc-index-")
-        self.conn = sqlite3.connect(Path(self._dir.name) / "index.sqlite")
+        self._dir = tempfile.TemporaryDirectory(prefix=f"{INDEX_PREFIX}{os.getpid()}-")
+        self.folder = Path(self._dir.name)
+        try:
+            with self._guard():
+                self._create()
+        except BaseException:
+            self._dir.cleanup()
+            raise
+
+    @contextmanager
+    def _guard(self):
+        """Turn an SQLite error of the index (its disk is TMPDIR's, not the archive's) into IndexFailed."""
+        try:
+            yield
+        except sqlite3.Error as exc:
+            raise IndexFailed(f"the temporary index in {self.folder} could not be used: {exc} (it is on "
+                              "TMPDIR's disk, not the archive's: set TMPDIR to a folder with room)") from exc
+
+    def _create(self) -> None:
+        self.conn = sqlite3.connect(self.folder / "index.sqlite")
         self.conn.executescript(
             "PRAGMA journal_mode = OFF; PRAGMA synchronous = OFF; PRAGMA cache_size = -8192;"
             "CREATE TABLE refs (kind TEXT NOT NULL, key TEXT, at INTEGER NOT NULL, path INTEGER NOT NULL,"
@@ -117,48 +183,70 @@ class RefIndex:
         :param ref: the reference.
         """
         at = (ref.date - _EPOCH) // timedelta(microseconds=1)  # exact order of aware datetimes
-        self.conn.execute("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                          (kind, key, at, self._path_id(ref.path), ref.offset, ref.url, ref.date.isoformat(),
-                           ref.status, json.dumps(ref.headers, ensure_ascii=False), ref.rec_type))
+        with self._guard():
+            self.conn.execute("INSERT INTO refs VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                              (kind, key, at, self._path_id(ref.path), ref.offset, ref.url, ref.date.isoformat(),
+                               ref.status, json.dumps(ref.headers, ensure_ascii=False), ref.rec_type))
 
     def note_original(self, digest: str, path: Path, offset: int) -> None:
         """Remember the first complete response with this payload digest (for revisits)."""
-        self.conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?, ?)", (digest, self._path_id(path), offset))
+        with self._guard():
+            self.conn.execute("INSERT OR IGNORE INTO originals VALUES (?, ?, ?)", (digest, self._path_id(path), offset))
 
     def original(self, digest: str) -> tuple[Path, int] | None:
         """Where the first response with this payload digest is, or None."""
-        row = self.conn.execute("SELECT path, offset FROM originals WHERE digest = ?", (digest,)).fetchone()
+        with self._guard():
+            row = self.conn.execute("SELECT path, offset FROM originals WHERE digest = ?", (digest,)).fetchone()
         return (self._paths[row[0]], row[1]) if row else None
 
     def _ready(self) -> None:
         if not self._indexed:
-            self.conn.commit()
-            self.conn.execute("CREATE INDEX IF NOT EXISTS refs_order ON refs (kind, at, url)")
-            self.conn.execute("CREATE INDEX IF NOT EXISTS refs_key ON refs (kind, key)")
+            with self._guard():
+                self.conn.commit()
+                self.conn.execute("CREATE INDEX IF NOT EXISTS refs_order ON refs (kind, at, url)")
+                self.conn.execute("CREATE INDEX IF NOT EXISTS refs_key ON refs (kind, key)")
             self._indexed = True
 
     def in_order(self, kind: str) -> Iterator[RecordRef]:
         """The references of a kind by capture time, then URL (one row in memory at a time)."""
         self._ready()
-        cursor = self.conn.execute("SELECT * FROM refs WHERE kind = ? ORDER BY at, url, rowid", (kind,))
-        for row in cursor:
+        yield from self._rows("SELECT * FROM refs WHERE kind = ? ORDER BY at, url, rowid", (kind,))
+
+    def _rows(self, sql: str, params: tuple) -> Iterator[RecordRef]:
+        """The references a query selects, one row in memory at a time (the index's errors as IndexFailed)."""
+        with self._guard():
+            cursor = self.conn.execute(sql, params)
+        while True:
+            with self._guard():
+                row = cursor.fetchone()
+            if row is None:
+                return
             yield self._ref(row)
 
     def filed(self, kind: str) -> Iterator[tuple[str | None, RecordRef]]:
         """The (key, reference) pairs of a kind in the order they were filed."""
         self._ready()
-        for row in self.conn.execute("SELECT * FROM refs WHERE kind = ? ORDER BY rowid", (kind,)):
+        with self._guard():
+            cursor = self.conn.execute("SELECT * FROM refs WHERE kind = ? ORDER BY rowid", (kind,))
+        while True:
+            with self._guard():
+                row = cursor.fetchone()
+            if row is None:
+                return
             yield row[1], self._ref(row)
 
     def by_key(self, kind: str, key: str) -> list[RecordRef]:
         """The references of a kind filed under a key, in the order they were filed."""
         self._ready()
-        return [self._ref(row) for row in self.conn.execute(
-            "SELECT * FROM refs WHERE kind = ? AND key = ? ORDER BY rowid", (kind, key))]
+        with self._guard():
+            rows = self.conn.execute("SELECT * FROM refs WHERE kind = ? AND key = ? ORDER BY rowid",
+                                     (kind, key)).fetchall()
+        return [self._ref(row) for row in rows]
 
     def count(self, kind: str) -> int:
         """How many references of a kind were filed."""
-        return self.conn.execute("SELECT COUNT(*) FROM refs WHERE kind = ?", (kind,)).fetchone()[0]
+        with self._guard():
+            return self.conn.execute("SELECT COUNT(*) FROM refs WHERE kind = ?", (kind,)).fetchone()[0]
 
     def _ref(self, row) -> RecordRef:
         _, _, _, path, offset, url, date, status, headers, rec_type = row

@@ -12,7 +12,7 @@ from ..archive import ArchiveError
 from ..archive.connection import recognise_file
 from .. import portal
 from ..archive.warc import export_warc
-from ..archive.warc_read import NotAWarc, check_warc
+from ..archive.warc_read import IndexFailed, NotAWarc, check_warc
 from ..health import EXIT_LOCKED, EXIT_UNHEALTHY
 from ..ingest.warc_import import import_warc
 from ..lock import ArchiveLock, Locked
@@ -121,12 +121,17 @@ def import_warc_command(files: tuple[Path, ...], max_size: int, db_path: Path) -
         archive = open_archive(db_path) if db_path.exists() else _new_archive(db_path)
         try:
             counts = import_warc(archive, list(files), max_size)
+        except IndexFailed as exc:
+            raise click.ClickException(str(exc)) from exc
         except NotAWarc as exc:
             raise click.ClickException(f"cannot read the WARC: {exc}") from exc
         except OSError as exc:
             raise click.ClickException(f"cannot read the WARC: {exc.strerror or exc}") from exc
         finally:
             archive.close()
+    if counts.stale_indexes:
+        click.echo(f"removed {len(counts.stale_indexes)} temporary index folder(s) left by killed imports "
+                   f"(first: {counts.stale_indexes[0]})", err=True)
     problems = counts.problems
     outcomes = ", ".join(f"{n} {k}" for k, n in sorted(counts.outcomes.items()) if n) or "no article"
     click.echo(f"{counts.records} records: {outcomes}; {counts.other_hosts} of other hosts skipped, "

@@ -10,6 +10,7 @@ records without a date or URL skipped; all are counted.
 
 from __future__ import annotations
 
+import sqlite3
 from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -17,7 +18,8 @@ from urllib.parse import urljoin, urlsplit
 
 from .. import normalize, portal
 from ..archive.store import Archive
-from ..archive.warc_read import PayloadReader, Problems, RecordRef, RefIndex, TooLarge, index_records
+from ..archive.warc_read import (PayloadReader, Problems, RecordRef, RefIndex, TooLarge, index_records,
+                                 remove_stale_indexes)
 from ..assemble import build_article
 from ..items import ArticleItem, Capture, FailureItem
 from ..settings import G60_ARCHIVE_BATCH
@@ -33,6 +35,7 @@ class ImportCounts:
     pages_not_articles: int = 0  # the not-articles that are web pages (HTML), not robots.txt, files or images
     problems: Problems = field(default_factory=Problems)
     outcomes: dict[str, int] = field(default_factory=lambda: defaultdict(int))
+    stale_indexes: list[Path] = field(default_factory=list)  # temporary index folders of killed imports, removed
 
 
 def import_warc(archive: Archive, paths: list[Path], max_size: int) -> ImportCounts:
@@ -47,33 +50,12 @@ def import_warc(archive: Archive, paths: list[Path], max_size: int) -> ImportCou
     :param paths: the WARC files.
     :param max_size: payloads over this many bytes are skipped and counted (0: no limit).
     """
-    counts = ImportCounts()
-    site = portal.current()
-    statics = {normalize.canonical_url(s.url) for s in site.sections if s.kind == "page"}
-    with RefIndex() as index:  # first pages, later pages, redirects: on disk, not in memory
-        for ref in index_records(paths, max_size, counts.problems):
-            counts.records += 1
-            if not site.in_scope(ref.url):
-                counts.other_hosts += 1
-                continue
-            location = next((v for k, v in ref.headers.items() if k.lower() == "location"), None)
-            if 300 <= ref.status < 400 and location:
-                index.add("redirect", normalize.canonical_url(urljoin(ref.url, location)), ref)
-                continue
-            m = site.article_match(ref.url)
-            counts.article_urls += m is not None
-            if m and m.groupdict().get("page"):
-                index.add("later", normalize.canonical_url(ref.url), ref)
-            elif m or normalize.canonical_url(ref.url) in statics:
-                index.add("first", None, ref)
-            else:
-                counts.not_articles += 1
-                counts.pages_not_articles += _is_page(ref)
-        problems = counts.problems
-        counts.records += problems.too_large + problems.malformed + problems.unresolved_revisits
-        run_id = archive.start_run("import-warc", {"files": [str(p) for p in paths]})
-        clock = archive.clock
-        try:
+    counts = ImportCounts(stale_indexes=remove_stale_indexes())
+    run_id = archive.start_run("import-warc", {"files": [str(p) for p in paths]})
+    clock = archive.clock
+    try:
+        with RefIndex() as index:  # first pages, later pages, redirects: on disk, not in memory
+            _index(index, paths, max_size, counts)
             with PayloadReader(max_size) as reader:
                 # a batch per transaction, as the crawl commits: a killed import loses at most one
                 # batch, and running it again re-imports what was lost (an import is idempotent)
@@ -83,17 +65,60 @@ def import_warc(archive: Archive, paths: list[Path], max_size: int) -> ImportCou
                     if done % G60_ARCHIVE_BATCH == 0:
                         archive.commit()
                 archive.commit()
-        except BaseException:
-            archive.conn.rollback()  # the open batch: no article is left half-written
-            raise
-        finally:
-            archive.clock = clock
-    archive.finish_run(run_id, "finished", {
-        "articles_new": counts.outcomes["new"], "articles_changed": counts.outcomes["changed"],
-        "articles_unchanged": counts.outcomes["unchanged"], "duplicates": counts.outcomes["duplicate"],
-        "failures": counts.outcomes["failed"] + counts.outcomes["incomplete"],
-        "tombstones": counts.outcomes["gone"]})
+    except BaseException as exc:
+        archive.conn.rollback()  # the open batch: no article is left half-written
+        archive.clock = clock
+        _failed(archive, run_id, counts, exc)
+        raise
+    finally:
+        archive.clock = clock
+    archive.finish_run(run_id, "finished", _run_counts(counts))
     return counts
+
+
+def _index(index: RefIndex, paths: list[Path], max_size: int, counts: ImportCounts) -> None:
+    """Pass 1: file every record of the portal by what it is (first page, later page, redirect); count the rest."""
+    site = portal.current()
+    statics = {normalize.canonical_url(s.url) for s in site.sections if s.kind == "page"}
+    for ref in index_records(paths, max_size, counts.problems):
+        counts.records += 1
+        if not site.in_scope(ref.url):
+            counts.other_hosts += 1
+            continue
+        location = next((v for k, v in ref.headers.items() if k.lower() == "location"), None)
+        if 300 <= ref.status < 400 and location:
+            index.add("redirect", normalize.canonical_url(urljoin(ref.url, location)), ref)
+            continue
+        m = site.article_match(ref.url)
+        counts.article_urls += m is not None
+        if m and m.groupdict().get("page"):
+            index.add("later", normalize.canonical_url(ref.url), ref)
+        elif m or normalize.canonical_url(ref.url) in statics:
+            index.add("first", None, ref)
+        else:
+            counts.not_articles += 1
+            counts.pages_not_articles += _is_page(ref)
+    problems = counts.problems
+    counts.records += problems.too_large + problems.malformed + problems.unresolved_revisits
+
+
+def _run_counts(counts: ImportCounts) -> dict[str, int]:
+    return {"articles_new": counts.outcomes["new"], "articles_changed": counts.outcomes["changed"],
+            "articles_unchanged": counts.outcomes["unchanged"], "duplicates": counts.outcomes["duplicate"],
+            "failures": counts.outcomes["failed"] + counts.outcomes["incomplete"],
+            "tombstones": counts.outcomes["gone"]}
+
+
+def _failed(archive: Archive, run_id: int, counts: ImportCounts, exc: BaseException) -> None:
+    """Finish the run record as failed, with what was committed and why (nothing more if the archive refuses).
+
+    :param exc: what stopped the import.
+    """
+    try:
+        archive.finish_run(run_id, "failed", _run_counts(counts), problems=[f"{type(exc).__name__}: {exc}"])
+        archive.commit()
+    except sqlite3.Error:
+        archive.conn.rollback()  # the archive's own disk is full: the run stays without an end, as if killed
 
 
 _PAGE_SUFFIXES = ("/", ".htm", ".html", ".shtml", ".xhtml", ".jsp", ".php", ".asp", ".aspx", ".do", ".action")
