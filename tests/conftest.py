@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 import pytest
@@ -82,3 +83,13 @@ def pytest_sessionfinish(session, exitstatus):
     from . import reliability
 
     reliability.write()
+
+
+def ticking_clock(step: timedelta = timedelta(minutes=1)):
+    """An archive clock that moves ``step`` forward at each reading, from 2024-01-01 UTC (captures in order)."""
+    t = [datetime(2024, 1, 1, tzinfo=timezone.utc)]
+
+    def now():
+        t[0] += step
+        return t[0]
+    return now

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import datetime, timezone
 
 import pytest
 
@@ -12,16 +12,9 @@ from g60crawler.archive.fts import rebuild, segment
 from g60crawler.archive.search import search
 from g60crawler.items import ArticleItem
 
+from .conftest import ticking_clock
+
 URL = "http://g60.chinadevelopment.com.cn/g60zx/2024/0101/{}.shtml"
-
-
-def _clock():
-    t = [datetime(2024, 1, 1, tzinfo=timezone.utc)]
-
-    def now():
-        t[0] += timedelta(minutes=1)
-        return t[0]
-    return now
 
 
 def _item(n: int, title: str, body: str, summary: str | None = None) -> ArticleItem:
@@ -53,7 +46,7 @@ def _scan(conn: sqlite3.Connection, term: str) -> set[int]:
 
 
 def test_the_index_keeps_no_copy_of_the_text(tmp_path):
-    archive = Archive.open(tmp_path / "a.sqlite", clock=_clock())
+    archive = Archive.open(tmp_path / "a.sqlite", clock=ticking_clock())
     archive.record_article(_item(1, "合肥人才政策", "长三角一体化"), None)
     archive.commit()
     tables = {n for (n,) in archive.conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
@@ -66,7 +59,7 @@ def test_the_index_keeps_no_copy_of_the_text(tmp_path):
 
 def test_changed_articles_leave_no_trace_of_their_old_text(tmp_path):
     """New versions, a change back, reparse of the same text: the index is what a fresh one would be."""
-    archive = Archive.open(tmp_path / "a.sqlite", clock=_clock())
+    archive = Archive.open(tmp_path / "a.sqlite", clock=ticking_clock())
     archive.record_article(_item(1, "合肥人才", "松江集成电路", "摘要合肥"), None)
     archive.record_article(_item(2, "九城市", "科技创新发展"), None)
     archive.record_article(_item(1, "芜湖人才", "松江量子计算", None), None)  # changed: title, summary, body
@@ -83,7 +76,7 @@ def test_changed_articles_leave_no_trace_of_their_old_text(tmp_path):
 
 
 def test_an_older_capture_does_not_change_the_index(tmp_path):
-    clock = _clock()
+    clock = ticking_clock()
     archive = Archive.open(tmp_path / "a.sqlite", clock=clock)
     archive.record_article(_item(1, "合肥人才", "松江集成电路"), None)
     archive.clock = lambda: datetime(2023, 1, 1, tzinfo=timezone.utc)  # captured before the current version
@@ -132,7 +125,7 @@ def test_migration_8_converts_a_schema_7_archive(tmp_path, monkeypatch):
     assert _postings(conn) == _fresh_postings(conn)
     conn.close()
     # and the archive library goes on from there: a new version replaces the migrated row
-    archive = Archive.open(path, clock=_clock())
+    archive = Archive.open(path, clock=ticking_clock())
     archive.record_article(_item(1, "芜湖", "碳纤维"), None)
     archive.commit()
     assert _postings(archive.conn) == _fresh_postings(archive.conn)
@@ -152,7 +145,7 @@ def test_rebuild_indexes_every_article(tmp_path, monkeypatch):
 @pytest.mark.parametrize("statement", ["DELETE FROM articles_fts WHERE rowid = 1",
                                        "UPDATE articles_fts SET title = 'x' WHERE rowid = 1"])
 def test_the_index_refuses_writes_that_would_leave_stale_postings(tmp_path, statement):
-    archive = Archive.open(tmp_path / "a.sqlite", clock=_clock())
+    archive = Archive.open(tmp_path / "a.sqlite", clock=ticking_clock())
     archive.record_article(_item(1, "合肥", "人才"), None)
     with pytest.raises(sqlite3.DatabaseError):
         archive.conn.execute(statement)

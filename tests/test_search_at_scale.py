@@ -4,13 +4,15 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import datetime, timedelta, timezone
+from datetime import timedelta
 
 import pytest
 
 from g60crawler.archive import Archive
 from g60crawler.archive.search import Filters, count, matching_ids, search
 from g60crawler.items import ArticleItem
+
+from .conftest import ticking_clock
 
 N = 2000
 SCAN = "instr(title || ' ' || COALESCE(summary, '') || ' ' || body, ?) > 0"
@@ -21,12 +23,7 @@ def conn(tmp_path_factory):
     """An archive where 发展 is in ~70% of the articles, 合肥 in ~25%, 碳纤维 in ~2%; dates repeat, some are
     missing, and a tenth are static pages (kind 'page')."""
     rng = random.Random(7)
-    t = [datetime(2024, 1, 1, tzinfo=timezone.utc)]
-
-    def clock():
-        t[0] += timedelta(seconds=1)
-        return t[0]
-    archive = Archive.open(tmp_path_factory.mktemp("scale") / "a.sqlite", clock=clock)
+    archive = Archive.open(tmp_path_factory.mktemp("scale") / "a.sqlite", clock=ticking_clock(timedelta(seconds=1)))
     for n in range(N):
         words = ["报道", "会议"]
         words += ["发展"] * (rng.random() < 0.7) * rng.randint(1, 4)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import random
 import sqlite3
-from datetime import datetime, timedelta, timezone
 
 import pytest
 
@@ -13,17 +12,10 @@ from g60crawler.archive.fts import TITLE_TABLE, segment
 from g60crawler.archive.search import Filters, matching_ids, search
 from g60crawler.items import ArticleItem
 
+from .conftest import ticking_clock
+
 URL = "http://g60.chinadevelopment.com.cn/g60zx/2024/0101/{}.shtml"
 WORDS = ["发展", "合肥", "人才", "会议", "松江", "报道"]
-
-
-def _clock():
-    t = [datetime(2024, 1, 1, tzinfo=timezone.utc)]
-
-    def now():
-        t[0] += timedelta(minutes=1)
-        return t[0]
-    return now
 
 
 def _item(n: int, title: str, body: str, summary: str | None = None, kind: str = "article") -> ArticleItem:
@@ -36,7 +28,7 @@ def _item(n: int, title: str, body: str, summary: str | None = None, kind: str =
 def conn(tmp_path_factory):
     """300 articles: terms in titles, summaries and bodies at random, some edited into a second version."""
     rng = random.Random(3)
-    archive = Archive.open(tmp_path_factory.mktemp("tiers") / "a.sqlite", clock=_clock())
+    archive = Archive.open(tmp_path_factory.mktemp("tiers") / "a.sqlite", clock=ticking_clock())
 
     def text(k: int) -> str:
         return "，".join(rng.choice(WORDS) for _ in range(rng.randint(1, k))) + "。"
@@ -87,7 +79,7 @@ def test_title_matches_come_first_and_pages_are_slices_of_the_full_ranking(conn,
 
 def test_a_title_match_outranks_a_body_full_of_the_term(tmp_path):
     """Before: bm25 over the whole text put the body that repeats 合肥 above the title that names it."""
-    archive = Archive.open(tmp_path / "a.sqlite", clock=_clock())
+    archive = Archive.open(tmp_path / "a.sqlite", clock=ticking_clock())
     archive.record_article(_item(1, "会议报道会议报道会议报道会议报道会议", "合肥" * 40), None)
     archive.record_article(_item(2, "合肥" + "会议报道" * 9, "发展" * 700), None)
     archive.record_article(_item(3, "会议", "松江，发展。"), None)
@@ -112,7 +104,7 @@ def _fresh_titles(conn: sqlite3.Connection) -> list[tuple]:
 
 
 def test_the_titles_index_follows_versions_and_reparse(tmp_path):
-    archive = Archive.open(tmp_path / "a.sqlite", clock=_clock())
+    archive = Archive.open(tmp_path / "a.sqlite", clock=ticking_clock())
     archive.record_article(_item(1, "合肥人才", "松江集成电路", "摘要合肥"), None)
     archive.record_article(_item(2, "九城市", "科技创新发展"), None)
     archive.record_article(_item(1, "芜湖人才", "松江量子计算", None), None)
@@ -129,7 +121,7 @@ def test_migration_9_builds_the_titles_index_of_a_schema_8_archive(tmp_path, mon
     path = tmp_path / "old.sqlite"
     monkeypatch.setattr(schema, "MIGRATIONS", schema.MIGRATIONS[:8])
     monkeypatch.setattr(schema, "LATEST_VERSION", 8)
-    archive = Archive.open(path, clock=_clock())
+    archive = Archive.open(path, clock=ticking_clock())
     archive.conn.execute(f"DROP TABLE IF EXISTS {TITLE_TABLE}")  # schema 8 had none
     archive.record_article(_item(1, "会议", "合肥" * 30), None)
     archive.record_article(_item(2, "合肥人才", "发展" * 300, "摘要"), None)

@@ -21,7 +21,7 @@ from warcio.statusandheaders import StatusAndHeaders
 from warcio.warcwriter import WARCWriter
 
 from benchmarks.synthetic_portal import build
-from benchmarks.warc_bench import url_of, write_warc
+from benchmarks.warc_bench import committed_articles, url_of, write_warc
 from g60crawler import portal
 
 from .conftest import ROOT
@@ -61,20 +61,6 @@ def run(files, db) -> subprocess.CompletedProcess:
                           env={**os.environ, "PYTHONPATH": str(ROOT)})
 
 
-def committed(db) -> int:
-    """The articles a reader sees committed (0 while there is no archive yet)."""
-    if not db.exists():
-        return 0
-    try:
-        conn = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=0.05)
-        try:
-            return conn.execute("SELECT COUNT(*) FROM articles").fetchone()[0]
-        finally:
-            conn.close()
-    except sqlite3.Error:
-        return 0
-
-
 def snapshot(db) -> dict:
     """Everything a resumed import must reproduce, ids aside."""
     conn = sqlite3.connect(db)
@@ -107,12 +93,12 @@ def test_a_killed_import_run_again_equals_an_uninterrupted_one(warcs, tmp_path):
     proc = subprocess.Popen(command(warcs, db), cwd=ROOT, env={**os.environ, "PYTHONPATH": str(ROOT)},
                             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     deadline = time.monotonic() + 300
-    while committed(db) < ARTICLES // 5 and proc.poll() is None and time.monotonic() < deadline:
+    while committed_articles(db) < ARTICLES // 5 and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.02)
     assert proc.poll() is None, "the import ended before it could be killed"
     proc.send_signal(signal.SIGKILL)
     proc.wait()
-    part = committed(db)
+    part = committed_articles(db)
     assert 0 < part < ARTICLES + 1
 
     again = run(warcs, db)
@@ -141,7 +127,7 @@ def test_an_import_killed_in_its_first_checkpoint_is_run_again(warcs, tmp_path):
     (tmp_path / "cut.sqlite-shm").unlink()
     done = run(warcs[1:], db)
     assert done.returncode == 0, done.stderr
-    assert committed(db) == -(-ARTICLES // 7)  # the older captures of every 7th article
+    assert committed_articles(db) == -(-ARTICLES // 7)  # the older captures of every 7th article
 
 
 def test_an_import_failing_half_way_leaves_no_half_written_article(warcs, tmp_path, monkeypatch):
@@ -169,4 +155,4 @@ def test_an_import_failing_half_way_leaves_no_half_written_article(warcs, tmp_pa
         "SELECT COUNT(*) FROM articles a WHERE NOT EXISTS (SELECT 1 FROM captures c JOIN article_versions v "
         "ON v.id = c.version_id WHERE v.article_id = a.id)").fetchone()
     assert half == 0
-    assert committed(db) == 100  # the batches before the failure stay
+    assert committed_articles(db) == 100  # the batches before the failure stay
